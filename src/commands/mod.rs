@@ -1,0 +1,45 @@
+//! One file per subcommand: each ties the context, the store, the domain and
+//! the renderers together and formats nothing itself.
+
+mod list;
+mod new;
+mod paths;
+mod plan;
+mod show;
+
+use anyhow::Result;
+
+use crate::cli::Command;
+use crate::context::Context;
+use crate::error::Error;
+use crate::store::Damaged;
+
+pub fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
+    match command {
+        Command::New(args) => new::run(ctx, args),
+        Command::List(args) => list::run(ctx, args),
+        Command::Show(args) => show::run(ctx, args),
+        Command::Plan(args) => plan::run(ctx, args),
+        Command::Paths => paths::run(ctx),
+    }
+}
+
+/// Names each damaged file on stderr. The caller goes on with the rest and
+/// then fails with [`Error::Skipped`] through [`skipped`].
+fn report_damaged(damaged: &[Damaged]) {
+    for d in damaged {
+        eprintln!(
+            "mentalog: cannot read {}: {} (skipped; the file was left as it is)",
+            d.path.display(),
+            d.reason
+        );
+    }
+}
+
+fn skipped(damaged: &[Damaged]) -> Result<()> {
+    if damaged.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Skipped(damaged.len()).into())
+    }
+}

@@ -1,0 +1,358 @@
+//! The journal's domain types: an entry, its answers and their values, and the
+//! schema version stored in every file. Pure: no I/O, clock, environment or terminal.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde::{Deserialize, Serialize};
+
+/// Version of the entry file format. Bump it when the shape changes, and keep
+/// reading the older versions.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Keys of the steps whose meaning the safety lane and the summary rely on.
+pub mod keys {
+    pub const ARRIVAL_DISTRESS: &str = "arrival.distress";
+    pub const ARRIVAL_SAFETY: &str = "arrival.safety";
+    pub const WHAT_HAPPENED: &str = "moment.what_happened";
+    pub const TURNING_POINT: &str = "moment.turning_point";
+    pub const SELF_FEELINGS: &str = "self.feelings";
+    pub const SELF_BODY: &str = "self.body";
+    pub const SELF_THOUGHTS: &str = "self.thoughts";
+    pub const SELF_NEEDS: &str = "self.needs";
+    pub const SELF_ACTIONS: &str = "self.actions";
+    pub const OTHER_WHO: &str = "other.who";
+    pub const OTHER_FEELING: &str = "other.feeling";
+    pub const OTHER_INTENT: &str = "other.intent";
+    pub const OTHER_CERTAINTY: &str = "other.certainty";
+    pub const OTHER_ALTERNATIVE: &str = "other.alternative";
+    pub const SELF_AS_SEEN: &str = "self.as_seen";
+    pub const AFTER_DISTRESS: &str = "after.distress";
+    pub const AFTER_SHIFT: &str = "after.shift";
+    pub const SHARE_TOPIC: &str = "share.topic";
+    pub const SHARE_INCLUDE: &str = "share.include";
+    /// The line or two written in the safety lane; not a pack step.
+    pub const SAFETY_NOTE: &str = "safety.note";
+}
+
+/// What sort of answer a step takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    ShortText,
+    LongText,
+    /// A whole number from 0 to 10.
+    Rating,
+    /// One of the step's options.
+    Choice,
+    /// Feelings, each with an intensity from 0 to 10.
+    Feelings,
+    /// "yes", "no" or "not sure".
+    YesNoUnsure,
+    /// A plain yes or no, stored as a boolean.
+    YesNo,
+}
+
+impl Kind {
+    pub fn is_text(self) -> bool {
+        matches!(self, Kind::ShortText | Kind::LongText)
+    }
+
+    /// How the answers file spells a value of this kind, for error messages.
+    pub fn expected(self) -> &'static str {
+        match self {
+            Kind::ShortText | Kind::LongText => "a string",
+            Kind::Rating => "a whole number from 0 to 10",
+            Kind::Choice => "a string naming one of the options",
+            Kind::Feelings => r#"a list of {"name": ..., "intensity": 0-10}"#,
+            Kind::YesNoUnsure => r#""yes", "no" or "not sure""#,
+            Kind::YesNo => "true or false",
+        }
+    }
+}
+
+pub const YES_NO_UNSURE: [&str; 3] = ["yes", "no", "not sure"];
+
+/// One feeling named in `self.feelings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feeling {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intensity: Option<u8>,
+}
+
+/// The value of an answer. Its meaning comes from the answer's [`Kind`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Bool(bool),
+    Rating(u8),
+    Text(String),
+    Feelings(Vec<Feeling>),
+}
+
+impl Value {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn as_rating(&self) -> Option<u8> {
+        match self {
+            Value::Rating(r) => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// Reads a value of `kind` from the JSON of an answers file. `options` are
+    /// the choices of a `choice` step. The error says what was expected.
+    pub fn from_json(
+        kind: Kind,
+        options: &[String],
+        json: &serde_json::Value,
+    ) -> Result<Value, String> {
+        use serde_json::Value as J;
+        let wrong = || format!("expected {}, found {}", kind.expected(), describe(json));
+        match kind {
+            Kind::ShortText | Kind::LongText => match json {
+                J::String(s) => Ok(Value::Text(s.clone())),
+                _ => Err(wrong()),
+            },
+            Kind::Rating => json
+                .as_u64()
+                .and_then(|n| rating(n).ok())
+                .map(Value::Rating)
+                .ok_or_else(|| match json.as_i64() {
+                    Some(n) => format!("expected a whole number from 0 to 10, found {n}"),
+                    None => wrong(),
+                }),
+            Kind::Choice => match json {
+                J::String(s) if options.iter().any(|o| o == s) => Ok(Value::Text(s.clone())),
+                J::String(s) => Err(format!(
+                    "{s:?} is not one of the options: {}",
+                    options.join(", ")
+                )),
+                _ => Err(wrong()),
+            },
+            Kind::YesNoUnsure => match json {
+                J::String(s) if YES_NO_UNSURE.contains(&s.as_str()) => Ok(Value::Text(s.clone())),
+                _ => Err(wrong()),
+            },
+            Kind::YesNo => match json {
+                J::Bool(b) => Ok(Value::Bool(*b)),
+                _ => Err(wrong()),
+            },
+            Kind::Feelings => {
+                let list: Vec<Feeling> =
+                    serde_json::from_value(json.clone()).map_err(|_| wrong())?;
+                if let Some(f) = list.iter().find(|f| f.intensity.is_some_and(|i| i > 10)) {
+                    return Err(format!(
+                        "the intensity of {:?} must be a whole number from 0 to 10",
+                        f.name
+                    ));
+                }
+                if list.iter().any(|f| f.name.trim().is_empty()) {
+                    return Err("every feeling needs a name".into());
+                }
+                Ok(Value::Feelings(list))
+            }
+        }
+    }
+
+    /// Whether the value fits `kind`; used to refuse damaged files.
+    pub fn fits(&self, kind: Kind) -> bool {
+        match (self, kind) {
+            (Value::Text(_), Kind::ShortText | Kind::LongText | Kind::Choice) => true,
+            (Value::Text(t), Kind::YesNoUnsure) => YES_NO_UNSURE.contains(&t.as_str()),
+            (Value::Rating(r), Kind::Rating) => *r <= 10,
+            (Value::Bool(_), Kind::YesNo) => true,
+            (Value::Feelings(f), Kind::Feelings) => {
+                f.iter().all(|f| f.intensity.is_none_or(|i| i <= 10))
+            }
+            _ => false,
+        }
+    }
+}
+
+fn describe(json: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    match json {
+        J::Null => "null".into(),
+        J::Bool(b) => b.to_string(),
+        J::Number(n) => n.to_string(),
+        J::String(_) => "a string".into(),
+        J::Array(_) => "a list".into(),
+        J::Object(_) => "an object".into(),
+    }
+}
+
+/// Parses a rating typed by a person: a whole number from 0 to 10.
+pub fn parse_rating(text: &str) -> Result<u8, String> {
+    let text = text.trim();
+    text.parse::<u64>()
+        .ok()
+        .and_then(|n| rating(n).ok())
+        .ok_or_else(|| "Please type a whole number from 0 to 10.".to_string())
+}
+
+fn rating(n: u64) -> Result<u8, ()> {
+    if n <= 10 { Ok(n as u8) } else { Err(()) }
+}
+
+/// One answered step: the key, the kind, the question exactly as asked, the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    pub key: String,
+    pub kind: Kind,
+    pub question: String,
+    pub value: Value,
+}
+
+/// Which prompt pack an entry was written with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackRef {
+    pub id: String,
+    pub version: String,
+}
+
+/// The reflective nudge shown during an entry, if any, and the answer to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NudgeRecord {
+    pub id: String,
+    pub text: String,
+    pub answer: Option<String>,
+}
+
+/// One journal entry, as stored in its JSON file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub schema: u32,
+    pub id: String,
+    #[serde(with = "rfc3339_seconds")]
+    pub created: DateTime<FixedOffset>,
+    pub pack: PackRef,
+    pub shared: bool,
+    /// Written through the safety lane rather than the full walk.
+    pub safety_lane: bool,
+    pub answers: Vec<Answer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nudge: Option<NudgeRecord>,
+}
+
+impl Entry {
+    pub fn answer(&self, key: &str) -> Option<&Answer> {
+        self.answers.iter().find(|a| a.key == key)
+    }
+
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.answer(key).and_then(|a| a.value.as_text())
+    }
+
+    pub fn rating(&self, key: &str) -> Option<u8> {
+        self.answer(key).and_then(|a| a.value.as_rating())
+    }
+
+    /// The first eight characters of the id, used in file names and listings.
+    pub fn short_id(&self) -> &str {
+        short_id(&self.id)
+    }
+
+    /// The file name: `YYYY-MM-DDTHH-MM-SS-<short id>.json`, in the entry's own offset.
+    pub fn file_name(&self) -> String {
+        format!(
+            "{}-{}.json",
+            self.created.format("%Y-%m-%dT%H-%M-%S"),
+            self.short_id()
+        )
+    }
+
+    /// Checks what serde cannot: the schema version and that each value fits its kind.
+    pub fn check(&self) -> Result<(), String> {
+        if self.schema > SCHEMA_VERSION {
+            return Err(format!(
+                "it was written by a newer mentalog (entry schema {}, this one reads up to {}); update mentalog to read it",
+                self.schema, SCHEMA_VERSION
+            ));
+        }
+        if self.schema == 0 {
+            return Err("its schema version is 0, which mentalog never wrote".into());
+        }
+        if let Some(a) = self.answers.iter().find(|a| !a.value.fits(a.kind)) {
+            return Err(format!(
+                "the answer to {} is not {}",
+                a.key,
+                a.kind.expected()
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// Stores times as RFC 3339 with whole seconds and an explicit offset
+/// (`+00:00`, never `Z`), so files read the same wherever they were written.
+pub mod rfc3339_seconds {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn format(t: &DateTime<FixedOffset>) -> String {
+        t.to_rfc3339_opts(SecondsFormat::Secs, false)
+    }
+
+    pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        let s = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ratings_accept_only_whole_numbers_up_to_ten() {
+        assert_eq!(parse_rating(" 7 "), Ok(7));
+        assert_eq!(parse_rating("0"), Ok(0));
+        for bad in ["11", "-1", "7.5", "seven", ""] {
+            assert!(parse_rating(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn values_are_read_by_kind() {
+        let opts = vec!["a".to_string()];
+        assert_eq!(
+            Value::from_json(Kind::Rating, &[], &json!(10)),
+            Ok(Value::Rating(10))
+        );
+        assert!(Value::from_json(Kind::Rating, &[], &json!(11)).is_err());
+        assert!(Value::from_json(Kind::Rating, &[], &json!("5")).is_err());
+        assert!(Value::from_json(Kind::YesNoUnsure, &[], &json!("maybe")).is_err());
+        assert_eq!(
+            Value::from_json(Kind::YesNo, &[], &json!(true)),
+            Ok(Value::Bool(true))
+        );
+        assert!(Value::from_json(Kind::Choice, &opts, &json!("b")).is_err());
+        let f = json!([{"name": "sad", "intensity": 11}]);
+        assert!(Value::from_json(Kind::Feelings, &[], &f).is_err());
+    }
+
+    #[test]
+    fn times_keep_their_offset_and_whole_seconds() {
+        let t = DateTime::parse_from_rfc3339("2026-03-08T09:00:00.123+00:00").unwrap();
+        assert_eq!(rfc3339_seconds::format(&t), "2026-03-08T09:00:00+00:00");
+    }
+}

@@ -1,0 +1,25 @@
+//! mentalog: a private, local journal for the moments between MBT sessions.
+//!
+//! The binary is a thin shell over [`run`]. The pure parts (entries, packs,
+//! the guided walk over a [`prompt::Prompter`]) can be used on their own.
+
+pub mod cli;
+mod commands;
+pub mod config;
+pub mod context;
+pub mod entry;
+pub mod error;
+pub mod flow;
+pub mod pack;
+pub mod paths;
+pub mod prompt;
+pub mod render;
+pub mod store;
+
+pub use error::{Error, exit_code, is_broken_pipe};
+
+/// Runs one command line.
+pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    let ctx = context::Context::resolve(&cli)?;
+    commands::dispatch(&ctx, &cli.command)
+}

@@ -1,0 +1,18 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = mentalog::cli::Cli::parse();
+    match mentalog::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if mentalog::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = mentalog::exit_code(&err);
+            if code != 130 {
+                eprintln!("mentalog: error: {err:#}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! Prompt packs: the questions, their order and wording, the safety threshold,
+//! the feelings list and the nudges, as plain data (TOML). This module parses
+//! and validates a pack and evaluates nudge signals. Pure: no I/O.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+use crate::entry::{Answer, Kind, PackRef, Value, keys};
+
+/// The pack built into the binary.
+pub const BUILTIN_ID: &str = "mbt-core";
+const BUILTIN_SOURCE: &str = include_str!("../prompts/mbt-core.toml");
+
+/// Every built-in pack as (id, TOML source).
+pub const BUILTIN: &[(&str, &str)] = &[(BUILTIN_ID, BUILTIN_SOURCE)];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    pub id: String,
+    pub version: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Distress at or above this leads to the safety lane (0-10).
+    #[serde(default = "default_threshold")]
+    pub safety_threshold: u8,
+    #[serde(default)]
+    pub feelings: Vec<String>,
+    pub safety: SafetyWording,
+    pub steps: Vec<Step>,
+    #[serde(default)]
+    pub nudges: Vec<Nudge>,
+}
+
+fn default_threshold() -> u8 {
+    8
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The pack's wording for the safety lane. The emergency line and the
+/// statement that mentalog contacts no one are fixed and not part of a pack.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyWording {
+    /// One short, non-minimising acknowledgement.
+    pub acknowledgement: String,
+    /// The offer to write a line or two now.
+    pub note_question: String,
+    #[serde(default)]
+    pub note_help: Option<String>,
+    /// Said when the lane's entry has been saved.
+    pub closing: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub key: String,
+    pub kind: Kind,
+    pub question: String,
+    #[serde(default)]
+    pub help: Option<String>,
+    /// A heading shown before this step, to mark a new part of the walk.
+    #[serde(default)]
+    pub intro: Option<String>,
+    #[serde(default = "yes")]
+    pub skippable: bool,
+    /// Words for 0 and 10 on a rating.
+    #[serde(default)]
+    pub anchors: Option<[String; 2]>,
+    /// The options of a `choice` step.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// A gentle question shown at most once per entry, after the step `after`,
+/// when any of its signals holds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nudge {
+    pub id: String,
+    pub after: String,
+    pub text: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    pub when: Vec<Signal>,
+}
+
+/// Simple heuristics over the answers given so far. They will misfire at
+/// times, which is why nudges are worded tentatively and can be skipped.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "signal", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Signal {
+    /// The rating at `key` is at least `value`.
+    RatingAtLeast { key: String, value: u8 },
+    /// Any of `words` appears in the text of any of `keys`.
+    Words {
+        keys: Vec<String>,
+        words: Vec<String>,
+    },
+    /// The text at `key` is missing or blank, or is one of `words` or contains one.
+    BlankOr { key: String, words: Vec<String> },
+    /// At least `min_words` words were written across `keys`, and no feeling
+    /// was named or every feeling was at most `max_intensity`.
+    FewFeelings {
+        keys: Vec<String>,
+        min_words: usize,
+        max_intensity: u8,
+    },
+    /// At least `min_words` were written across `rich` and nothing in any of `blank`.
+    OneSided {
+        rich: Vec<String>,
+        blank: Vec<String>,
+        min_words: usize,
+    },
+}
+
+/// A pack that does not parse or does not make sense, with what to fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct PackError(pub String);
+
+/// The kind each fixed key must have; `None` means any text kind.
+fn fixed_kind(key: &str) -> Option<Option<Kind>> {
+    use keys::*;
+    Some(match key {
+        ARRIVAL_DISTRESS | OTHER_CERTAINTY | AFTER_DISTRESS => Some(Kind::Rating),
+        ARRIVAL_SAFETY => Some(Kind::YesNoUnsure),
+        SELF_FEELINGS => Some(Kind::Feelings),
+        SHARE_INCLUDE => Some(Kind::YesNo),
+        WHAT_HAPPENED | TURNING_POINT | SELF_BODY | SELF_THOUGHTS | SELF_NEEDS | SELF_ACTIONS
+        | OTHER_WHO | OTHER_FEELING | OTHER_INTENT | OTHER_ALTERNATIVE | SELF_AS_SEEN
+        | AFTER_SHIFT | SHARE_TOPIC => None,
+        _ => return None,
+    })
+}
+
+impl Pack {
+    /// The built-in pack.
+    pub fn builtin() -> Pack {
+        Pack::parse(BUILTIN_SOURCE).expect("the built-in pack is valid (tested)")
+    }
+
+    /// Parses and validates a pack from TOML.
+    pub fn parse(source: &str) -> Result<Pack, PackError> {
+        let pack: Pack = toml::from_str(source).map_err(|e| PackError(e.to_string()))?;
+        pack.validate()?;
+        Ok(pack)
+    }
+
+    pub fn reference(&self) -> PackRef {
+        PackRef {
+            id: self.id.clone(),
+            version: self.version.clone(),
+        }
+    }
+
+    pub fn step(&self, key: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.key == key)
+    }
+
+    fn validate(&self) -> Result<(), PackError> {
+        let fail = |msg: String| Err(PackError(msg));
+        if self.id.trim().is_empty() || self.version.trim().is_empty() {
+            return fail("the pack needs an `id` and a `version`".into());
+        }
+        if self.safety_threshold > 10 {
+            return fail(format!(
+                "`safety_threshold` must be from 0 to 10, not {}",
+                self.safety_threshold
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        for step in &self.steps {
+            let key = &step.key;
+            if key.trim().is_empty() || key == keys::SAFETY_NOTE {
+                return fail(format!("step key {key:?} cannot be used; choose another"));
+            }
+            if !seen.insert(key.as_str()) {
+                return fail(format!("step `{key}` appears twice; keys must be unique"));
+            }
+            if step.question.trim().is_empty() {
+                return fail(format!("step `{key}` has no question"));
+            }
+            match fixed_kind(key) {
+                Some(Some(kind)) if kind != step.kind => {
+                    return fail(format!(
+                        "step `{key}` must have kind \"{}\"",
+                        kind_name(kind)
+                    ));
+                }
+                Some(None) if !step.kind.is_text() => {
+                    return fail(format!(
+                        "step `{key}` must have kind \"short_text\" or \"long_text\""
+                    ));
+                }
+                _ => {}
+            }
+            if step.kind == Kind::Choice && step.options.is_empty() {
+                return fail(format!("step `{key}` is a choice but has no `options`"));
+            }
+            if step.kind != Kind::Choice && !step.options.is_empty() {
+                return fail(format!("step `{key}` has `options` but is not a choice"));
+            }
+            if step.kind == Kind::Feelings && self.feelings.is_empty() {
+                return fail(format!(
+                    "step `{key}` asks for feelings but the pack has no `feelings` list"
+                ));
+            }
+        }
+        // The arrival check opens every walk and cannot be skipped: the safety
+        // lane depends on it.
+        for (i, key) in [keys::ARRIVAL_DISTRESS, keys::ARRIVAL_SAFETY]
+            .iter()
+            .enumerate()
+        {
+            match self.steps.get(i) {
+                Some(s) if s.key == *key && !s.skippable => {}
+                _ => {
+                    return fail(format!(
+                        "step {} must be `{key}`, with `skippable = false`: the arrival check opens every entry",
+                        i + 1
+                    ));
+                }
+            }
+        }
+        let mut nudge_ids = BTreeSet::new();
+        for nudge in &self.nudges {
+            if !nudge_ids.insert(nudge.id.as_str()) {
+                return fail(format!("nudge `{}` appears twice", nudge.id));
+            }
+            if self.step(&nudge.after).is_none() {
+                return fail(format!(
+                    "nudge `{}` comes after `{}`, which is not a step of this pack",
+                    nudge.id, nudge.after
+                ));
+            }
+            if nudge.when.is_empty() {
+                return fail(format!("nudge `{}` has no `when` signals", nudge.id));
+            }
+            for signal in &nudge.when {
+                for key in signal.keys() {
+                    if self.step(key).is_none() {
+                        return fail(format!(
+                            "nudge `{}` looks at `{key}`, which is not a step of this pack",
+                            nudge.id
+                        ));
+                    }
+                }
+                if let Signal::RatingAtLeast { key, value } = signal
+                    && (self.step(key).map(|s| s.kind) != Some(Kind::Rating) || *value > 10)
+                {
+                    return fail(format!(
+                        "nudge `{}`: `rating_at_least` needs a rating step and a value from 0 to 10",
+                        nudge.id
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn kind_name(kind: Kind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl Signal {
+    fn keys(&self) -> Vec<&String> {
+        match self {
+            Signal::RatingAtLeast { key, .. } | Signal::BlankOr { key, .. } => vec![key],
+            Signal::Words { keys, .. } | Signal::FewFeelings { keys, .. } => keys.iter().collect(),
+            Signal::OneSided { rich, blank, .. } => rich.iter().chain(blank).collect(),
+        }
+    }
+
+    /// Whether the signal holds for the answers given so far.
+    pub fn holds(&self, answers: &[Answer]) -> bool {
+        let text = |key: &str| -> &str {
+            answers
+                .iter()
+                .find(|a| a.key == key)
+                .and_then(|a| a.value.as_text())
+                .unwrap_or("")
+        };
+        let word_count = |keys: &[String]| -> usize {
+            keys.iter()
+                .map(|k| text(k).split_whitespace().count())
+                .sum()
+        };
+        match self {
+            Signal::RatingAtLeast { key, value } => answers
+                .iter()
+                .find(|a| &a.key == key)
+                .and_then(|a| a.value.as_rating())
+                .is_some_and(|r| r >= *value),
+            Signal::Words { keys, words } => keys.iter().any(|k| contains_any(text(k), words)),
+            Signal::BlankOr { key, words } => {
+                let t = text(key);
+                t.trim().is_empty() || contains_any(t, words)
+            }
+            Signal::FewFeelings {
+                keys,
+                min_words,
+                max_intensity,
+            } => {
+                let feelings = answers.iter().find_map(|a| match &a.value {
+                    Value::Feelings(f) if a.key == keys::SELF_FEELINGS => Some(f),
+                    _ => None,
+                });
+                let low = match feelings {
+                    None => true,
+                    Some(f) => f
+                        .iter()
+                        .all(|f| f.intensity.is_some_and(|i| i <= *max_intensity)),
+                };
+                low && word_count(keys) >= *min_words
+            }
+            Signal::OneSided {
+                rich,
+                blank,
+                min_words,
+            } => word_count(rich) >= *min_words && blank.iter().all(|k| text(k).trim().is_empty()),
+        }
+    }
+}
+
+/// Case-insensitive search for whole words or phrases, so "never" matches
+/// "Never!" but not "nevertheless".
+fn contains_any(text: &str, words: &[String]) -> bool {
+    let hay = normalise(text);
+    words.iter().any(|w| {
+        let needle = normalise(w);
+        !needle.trim().is_empty() && hay.contains(&format!(" {} ", needle.trim()))
+    })
+}
+
+fn normalise(text: &str) -> String {
+    let mut out = String::from(" ");
+    for c in text.chars() {
+        // Curly apostrophes count as straight ones: "don’t" is "don't".
+        let c = if c == '\u{2019}' { '\'' } else { c };
+        if c.is_alphanumeric() || c == '\'' {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(' ');
+        }
+    }
+    out.push(' ');
+    // Fold runs of spaces so phrases match across punctuation.
+    let mut folded = String::with_capacity(out.len());
+    for c in out.chars() {
+        if !(c == ' ' && folded.ends_with(' ')) {
+            folded.push(c);
+        }
+    }
+    folded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(key: &str, t: &str) -> Answer {
+        Answer {
+            key: key.into(),
+            kind: Kind::LongText,
+            question: String::new(),
+            value: Value::Text(t.into()),
+        }
+    }
+
+    #[test]
+    fn builtin_pack_is_valid() {
+        let pack = Pack::builtin();
+        assert_eq!(pack.id, BUILTIN_ID);
+        assert_eq!(pack.safety_threshold, 8);
+        assert!(pack.step(keys::SHARE_INCLUDE).is_some());
+    }
+
+    #[test]
+    fn words_match_whole_words_only() {
+        let w = vec!["never".to_string(), "i know he".to_string()];
+        assert!(contains_any("He NEVER listens!", &w));
+        assert!(contains_any("I know he did it", &w));
+        assert!(!contains_any("nevertheless, fine", &w));
+        assert!(contains_any("I don’t know", &["don't know".to_string()]));
+    }
+
+    #[test]
+    fn one_sided_needs_words_on_one_side_and_nothing_on_the_other() {
+        let s = Signal::OneSided {
+            rich: vec!["a".into()],
+            blank: vec!["b".into()],
+            min_words: 3,
+        };
+        assert!(s.holds(&[text("a", "one two three")]));
+        assert!(!s.holds(&[text("a", "one two")]));
+        assert!(!s.holds(&[text("a", "one two three"), text("b", "x")]));
+    }
+
+    #[test]
+    fn broken_packs_are_refused_with_the_reason() {
+        let src = BUILTIN_SOURCE.replace("key = \"arrival.safety\"", "key = \"arrival.safe\"");
+        let err = Pack::parse(&src).unwrap_err().to_string();
+        assert!(err.contains("arrival.safety"), "{err}");
+        let src = BUILTIN_SOURCE.replace("kind = \"yes_no\"", "kind = \"rating\"");
+        let err = Pack::parse(&src).unwrap_err().to_string();
+        assert!(err.contains("share.include"), "{err}");
+    }
+}

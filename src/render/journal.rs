@@ -1,0 +1,123 @@
+//! The person's own view of their journal: `list` and `show`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::entry::{Entry, Value, keys, rfc3339_seconds};
+use crate::flow::first_words;
+use crate::store::Stored;
+
+/// One line of `mentalog list --json`.
+#[derive(Debug, Serialize)]
+pub struct ListItem<'a> {
+    pub id: &'a str,
+    pub created: String,
+    pub what_happened: Option<&'a str>,
+    pub distress_start: Option<u8>,
+    pub distress_end: Option<u8>,
+    pub shared: bool,
+    pub safety_lane: bool,
+    pub path: &'a std::path::Path,
+}
+
+impl<'a> ListItem<'a> {
+    pub fn new(s: &'a Stored) -> Self {
+        let e = &s.entry;
+        ListItem {
+            id: &e.id,
+            created: rfc3339_seconds::format(&e.created),
+            what_happened: e.text(keys::WHAT_HAPPENED),
+            distress_start: e.rating(keys::ARRIVAL_DISTRESS),
+            distress_end: e.rating(keys::AFTER_DISTRESS),
+            shared: e.shared,
+            safety_lane: e.safety_lane,
+            path: &s.path,
+        }
+    }
+}
+
+const WHAT_WIDTH: usize = 44;
+
+/// `2026-11-03 21:40  7c1e09ab  At dinner, my sister said…  7 → 4  private`
+pub fn list(out: &mut impl Write, entries: &[&Stored]) -> io::Result<()> {
+    if entries.is_empty() {
+        return writeln!(out, "No entries yet. Write one with: mentalog new");
+    }
+    for s in entries {
+        let e = &s.entry;
+        let what = e
+            .text(keys::WHAT_HAPPENED)
+            .or_else(|| e.text(keys::SAFETY_NOTE))
+            .map(|t| first_words(t, WHAT_WIDTH))
+            .unwrap_or_else(|| "-".to_string());
+        let pad = WHAT_WIDTH.saturating_sub(what.chars().count());
+        let rating = |r: Option<u8>| r.map_or("-".to_string(), |r| r.to_string());
+        writeln!(
+            out,
+            "{}  {}  {what}{:pad$}  {:>2} → {:<2}  {}",
+            e.created.format("%Y-%m-%d %H:%M"),
+            e.short_id(),
+            "",
+            rating(e.rating(keys::ARRIVAL_DISTRESS)),
+            rating(e.rating(keys::AFTER_DISTRESS)),
+            if e.shared { "shared" } else { "private" },
+        )?;
+    }
+    Ok(())
+}
+
+pub fn list_json(out: &mut impl Write, entries: &[&Stored]) -> io::Result<()> {
+    let items: Vec<ListItem> = entries.iter().map(|s| ListItem::new(s)).collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+/// The entry as question → answer, as the person wrote it.
+pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
+    writeln!(out, "Entry {}", e.id)?;
+    let mut about = format!(
+        "Written {} · {} · pack {} {}",
+        e.created.format("%a %-d %b %Y, %H:%M (%:z)"),
+        if e.shared { "shared" } else { "private" },
+        e.pack.id,
+        e.pack.version
+    );
+    if e.safety_lane {
+        about.push_str(" · written in the safety lane");
+    }
+    writeln!(out, "{about}")?;
+    for a in &e.answers {
+        writeln!(out)?;
+        writeln!(out, "{}", a.question)?;
+        for line in value_text(&a.value).lines() {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    if let Some(n) = &e.nudge {
+        writeln!(out)?;
+        writeln!(out, "{}", n.text)?;
+        let answer = n.answer.as_deref().unwrap_or("(skipped)");
+        for line in answer.lines() {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// A value as plain text.
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Value::Rating(r) => r.to_string(),
+        Value::Text(t) => t.clone(),
+        Value::Feelings(f) => f
+            .iter()
+            .map(|f| match f.intensity {
+                Some(i) => format!("{} ({i})", f.name),
+                None => f.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
