@@ -345,7 +345,9 @@ fn ask_feelings(
     let mut items = pack.feelings.clone();
     items.push(OWN_WORDS_ITEM.to_string());
     p.say("(Space picks a feeling, Enter goes on; pick none to skip.)")?;
-    let picked = p.multi_select(prompt, &items)?;
+    let mut picked = p.multi_select(prompt, &items)?;
+    // In the order of the list, however they were picked.
+    picked.sort_unstable();
     let mut names: Vec<String> = picked
         .iter()
         .filter(|&&i| i < pack.feelings.len())

@@ -88,8 +88,14 @@ impl Store {
             .join(entry.created.format("%m").to_string());
         let path = dir.join(entry.file_name());
         let json = to_json(entry)?;
-        create_private_dir_all(&dir)?;
-        write_new(&path, json.as_bytes())?;
+        create_private_dir_all(&dir)
+            .and_then(|()| write_new(&path, json.as_bytes()))
+            .with_context(|| {
+                format!(
+                    "cannot save the entry in the data folder {} (choose another with --dir or MENTALOG_DIR)",
+                    self.root.display()
+                )
+            })?;
         Ok(path)
     }
 

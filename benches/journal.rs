@@ -1,0 +1,92 @@
+//! How long reading a journal takes: loading and listing 1,000 and 5,000
+//! generated entries (about three and fifteen years of a few entries a week).
+//! Run with `cargo bench`.
+
+use chrono::{DateTime, Duration};
+use mentalog::entry::{Answer, Entry, Feeling, Kind, PackRef, SCHEMA_VERSION, Value, keys};
+use mentalog::store::Store;
+
+fn main() {
+    divan::main();
+}
+
+fn answer(key: &str, kind: Kind, value: Value) -> Answer {
+    Answer {
+        key: key.into(),
+        kind,
+        question: format!("The question asked at {key}?"),
+        value,
+    }
+}
+
+/// A journal of `n` full entries, two days apart.
+fn journal(n: usize) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().join("data"));
+    let start = DateTime::parse_from_rfc3339("2020-01-01T20:00:00+01:00").unwrap();
+    let text = "A few sentences about what happened, who was there and what was said. ".repeat(4);
+    for i in 0..n {
+        let entry = Entry {
+            schema: SCHEMA_VERSION,
+            id: format!("{i:08x}{:024x}", i * 7919),
+            created: start + Duration::days(2 * i as i64),
+            pack: PackRef {
+                id: "mbt-core".into(),
+                version: "1".into(),
+            },
+            shared: i % 3 == 0,
+            safety_lane: false,
+            answers: vec![
+                answer(
+                    keys::ARRIVAL_DISTRESS,
+                    Kind::Rating,
+                    Value::Rating((i % 8) as u8),
+                ),
+                answer(
+                    keys::ARRIVAL_SAFETY,
+                    Kind::YesNoUnsure,
+                    Value::Text("no".into()),
+                ),
+                answer(
+                    keys::WHAT_HAPPENED,
+                    Kind::LongText,
+                    Value::Text(text.clone()),
+                ),
+                answer(
+                    keys::SELF_THOUGHTS,
+                    Kind::LongText,
+                    Value::Text(text.clone()),
+                ),
+                answer(
+                    keys::SELF_FEELINGS,
+                    Kind::Feelings,
+                    Value::Feelings(vec![Feeling {
+                        name: "hurt".into(),
+                        intensity: Some(6),
+                    }]),
+                ),
+                answer(
+                    keys::OTHER_FEELING,
+                    Kind::LongText,
+                    Value::Text(text.clone()),
+                ),
+                answer(keys::AFTER_DISTRESS, Kind::Rating, Value::Rating(3)),
+            ],
+            nudge: None,
+        };
+        store.save_entry(&entry).unwrap();
+    }
+    (dir, store)
+}
+
+#[divan::bench(args = [1_000, 5_000], sample_count = 20)]
+fn list(bencher: divan::Bencher, n: usize) {
+    let (_dir, store) = journal(n);
+    bencher.bench_local(|| {
+        let loaded = store.load().unwrap();
+        let refs: Vec<_> = loaded.entries.iter().collect();
+        let mut out = Vec::with_capacity(1 << 20);
+        mentalog::render::journal::list(&mut out, &refs).unwrap();
+        out
+    });
+}

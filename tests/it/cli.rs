@@ -1,0 +1,371 @@
+//! The commands as scripts use them: no terminal, exit codes, output.
+
+use std::process::Stdio;
+
+use mentalog::store::Store;
+use predicates::prelude::*;
+use serde_json::json;
+
+use crate::sandbox::{Sandbox, answer, calm, read_json};
+use crate::store::entry;
+
+fn stdout(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stdout).to_string()
+}
+
+fn stderr(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stderr).to_string()
+}
+
+#[test]
+fn new_without_a_terminal_exits_2_and_names_the_scripted_way() {
+    let sb = Sandbox::new();
+    let out = sb
+        .assert_cmd()
+        .arg("new")
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("needs a terminal"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("mentalog new --answers FILE"));
+    assert!(sb.entry_files().is_empty() && sb.draft_files().is_empty());
+}
+
+#[test]
+fn answers_out_of_range_name_the_key_and_save_nothing() {
+    let sb = Sandbox::new();
+    let path = sb.tmp.path().join("answers.json");
+    std::fs::write(
+        &path,
+        json!({"arrival.distress": 11, "arrival.safety": "no"}).to_string(),
+    )
+    .unwrap();
+    let out = sb
+        .assert_cmd()
+        .args(["new", "--answers"])
+        .arg(&path)
+        .assert()
+        .failure();
+    let err = stderr(&out);
+    assert!(
+        err.contains("arrival.distress") && err.contains("0 to 10"),
+        "{err}"
+    );
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert!(sb.entry_files().is_empty());
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn answers_with_an_unknown_key_a_wrong_type_or_a_missing_arrival_are_refused() {
+    let sb = Sandbox::new();
+    let cases = [
+        (
+            json!({"arrival.distress": 3, "arrival.safety": "no", "moment.what": "x"}),
+            "moment.what",
+        ),
+        (
+            json!({"arrival.distress": 3, "arrival.safety": "no", "share.include": "yes"}),
+            "share.include",
+        ),
+        (
+            json!({"arrival.distress": 3, "arrival.safety": "maybe"}),
+            "arrival.safety",
+        ),
+        (
+            json!({"arrival.distress": 3, "arrival.safety": "no", "self.feelings": [{"name": "sad", "intensity": 12}]}),
+            "self.feelings",
+        ),
+        (json!({"arrival.safety": "no"}), "arrival.distress"),
+        (json!(["not", "an", "object"]), "JSON object"),
+    ];
+    for (doc, named) in cases {
+        let out = sb
+            .assert_cmd()
+            .args(["new", "--answers", "-"])
+            .write_stdin(doc.to_string())
+            .assert()
+            .code(1);
+        assert!(stderr(&out).contains(named), "{doc}: {}", stderr(&out));
+        assert!(stderr(&out).contains("nothing was saved"));
+    }
+    assert!(sb.entry_files().is_empty());
+    let out = sb
+        .assert_cmd()
+        .args(["new", "--answers", "missing.json"])
+        .assert()
+        .code(1);
+    assert!(stderr(&out).contains("missing.json"));
+}
+
+#[test]
+fn a_scripted_entry_is_stored_as_documented() {
+    let sb = Sandbox::new();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/answers.json"
+    ))
+    .unwrap();
+    let out = sb
+        .assert_cmd()
+        .args(["new", "--answers", "-"])
+        .write_stdin(example)
+        .assert()
+        .success();
+    let path = std::path::PathBuf::from(stdout(&out).trim());
+    let doc = read_json(&path);
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        name.starts_with("2026-11-03T21-40-12-") && name.ends_with(".json"),
+        "{name}"
+    );
+    assert!(path.starts_with(sb.data().join("entries/2026/11")));
+    assert_eq!(doc["schema"], 1);
+    assert_eq!(doc["created"], "2026-11-03T21:40:12+01:00");
+    assert_eq!(doc["pack"], json!({"id": "mbt-core", "version": "1"}));
+    assert_eq!(doc["shared"], true);
+    assert_eq!(doc["safety_lane"], false);
+    assert_eq!(doc["id"].as_str().unwrap().len(), 32);
+    assert!(name.contains(&doc["id"].as_str().unwrap()[..8]));
+    assert_eq!(
+        answer(&doc, "self.feelings"),
+        &json!([{"name": "hurt", "intensity": 7}, {"name": "angry", "intensity": 5}])
+    );
+    assert_eq!(
+        doc["answers"][0]["question"],
+        "How strong are your feelings right now?"
+    );
+    // Stored in the pack's order whatever the order of the file.
+    let keys: Vec<_> = doc["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys.first(), Some(&"arrival.distress"));
+    assert_eq!(keys.last(), Some(&"share.include"));
+}
+
+#[test]
+fn scripted_high_distress_is_marked_as_a_safety_lane_entry_and_stays_private() {
+    let sb = Sandbox::new();
+    let path = sb.add(&json!({"arrival.distress": 9, "arrival.safety": "no", "safety.note": "Bad night.", "share.include": true}));
+    let doc = read_json(&path);
+    assert_eq!(doc["safety_lane"], true);
+    assert_eq!(doc["shared"], false);
+    // The person's own threshold from the config counts too.
+    sb.write_config("safety_threshold = 5\n");
+    let doc = read_json(&sb.add(&json!({"arrival.distress": 5, "arrival.safety": "no"})));
+    assert_eq!(doc["safety_lane"], true);
+}
+
+#[test]
+fn list_is_newest_first_and_filters_by_day_and_count() {
+    let sb = Sandbox::new();
+    let store = Store::new(sb.data());
+    for (id, when, what) in [
+        ("11111111", "2026-10-01T08:00:00+02:00", "October morning"),
+        ("22222222", "2026-11-02T23:30:00-05:00", "Late in New York"),
+        ("33333333", "2026-11-03T07:15:00+01:00", "Tuesday breakfast"),
+    ] {
+        store.save_entry(&entry(id, when, what)).unwrap();
+    }
+    let out = sb.assert_cmd().arg("list").assert().success();
+    let text = stdout(&out);
+    let lines: Vec<_> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[0].starts_with("2026-11-03 07:15  33333333  Tuesday breakfast"),
+        "{text}"
+    );
+    assert!(lines[1].contains("22222222") && lines[2].contains("11111111"));
+    assert!(lines[0].ends_with("private"));
+
+    // The day is the one the entry was written on, in its own offset.
+    let out = sb
+        .assert_cmd()
+        .args(["list", "--since", "2026-11-02", "--until", "2026-11-02"])
+        .assert()
+        .success();
+    assert_eq!(stdout(&out).lines().count(), 1);
+    assert!(stdout(&out).contains("22222222"));
+    let out = sb
+        .assert_cmd()
+        .args(["list", "-n", "1", "--json"])
+        .assert()
+        .success();
+    let items: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 1);
+    assert_eq!(items[0]["id"], "33333333");
+    assert_eq!(items[0]["what_happened"], "Tuesday breakfast");
+
+    let out = sb
+        .assert_cmd()
+        .args(["list", "--since", "3 Nov"])
+        .assert()
+        .code(2);
+    assert!(stderr(&out).contains("--since") && stderr(&out).contains("YYYY-MM-DD"));
+}
+
+#[test]
+fn list_of_an_empty_journal_says_so() {
+    let sb = Sandbox::new();
+    sb.assert_cmd()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No entries yet"));
+    sb.assert_cmd()
+        .args(["list", "--json"])
+        .assert()
+        .success()
+        .stdout("[]\n");
+}
+
+#[test]
+fn show_takes_a_unique_prefix() {
+    let sb = Sandbox::new();
+    let path = sb.add(&json!({"arrival.distress": 4, "arrival.safety": "no", "moment.what_happened": "line one\nline two"}));
+    let id = read_json(&path)["id"].as_str().unwrap().to_string();
+    let out = sb.assert_cmd().args(["show", &id[..5]]).assert().success();
+    let text = stdout(&out);
+    assert!(text.contains(&format!("Entry {id}")));
+    assert!(
+        text.contains("What happened?\n  line one\n  line two\n"),
+        "{text}"
+    );
+    let out = sb
+        .assert_cmd()
+        .args(["show", &id, "--json"])
+        .assert()
+        .success();
+    assert_eq!(out.get_output().stdout, std::fs::read(&path).unwrap());
+
+    let store = Store::new(sb.data());
+    store
+        .save_entry(&entry("abcd0001", "2026-11-01T10:00:00+00:00", "a"))
+        .unwrap();
+    store
+        .save_entry(&entry("abcd0002", "2026-11-01T10:00:00+00:00", "b"))
+        .unwrap();
+    let out = sb.assert_cmd().args(["show", "abcd"]).assert().code(1);
+    assert!(stderr(&out).contains("abcd0001") && stderr(&out).contains("abcd0002"));
+    let out = sb.assert_cmd().args(["show", "ffff"]).assert().code(1);
+    assert!(stderr(&out).contains("no entry"));
+    sb.assert_cmd().args(["show", "../etc"]).assert().code(2);
+}
+
+#[test]
+fn plan_shows_the_template_contacts_and_the_emergency_line_without_a_terminal() {
+    let sb = Sandbox::new();
+    sb.write_config("[[contacts]]\nname = \"Sam\"\nphone = \"555 0100\"\n");
+    let out = sb.assert_cmd().arg("plan").assert().success();
+    let text = stdout(&out);
+    for want in [
+        "# My crisis plan",
+        "## 1. Warning signs",
+        "## 6. Making my surroundings safer",
+        "Sam: 555 0100",
+        "If you are in immediate danger, call your local emergency number.",
+        "This journal doesn't contact anyone.",
+    ] {
+        assert!(text.contains(want), "{want:?} missing:\n{text}");
+    }
+    let plan = std::fs::read_to_string(sb.data().join("plan.md")).unwrap();
+    let longest_digit_run = plan
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        longest_digit_run < 3,
+        "the template holds no phone numbers:\n{plan}"
+    );
+
+    // A plan of the person's own is shown as written, even with a broken config.
+    std::fs::write(sb.data().join("plan.md"), "Call Sam. Walk to the park.\n").unwrap();
+    sb.write_config("contacts = 3\n");
+    let out = sb.assert_cmd().arg("plan").assert().success();
+    assert!(stdout(&out).starts_with("Call Sam. Walk to the park.\n"));
+    assert!(stderr(&out).contains(&sb.config().display().to_string()));
+
+    let out = sb.assert_cmd().args(["plan", "--edit"]).assert().code(2);
+    assert!(stderr(&out).contains("plan.md"));
+}
+
+#[test]
+fn paths_prints_the_data_folder_and_the_config_file() {
+    let sb = Sandbox::new();
+    let out = sb.assert_cmd().arg("paths").assert().success();
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "data    {}\nconfig  {}\n",
+            sb.data().display(),
+            sb.config().display()
+        )
+    );
+    let out = sb
+        .assert_cmd()
+        .args(["--dir", "elsewhere", "paths"])
+        .current_dir(sb.tmp.path())
+        .assert()
+        .success();
+    assert!(stdout(&out).starts_with(&format!(
+        "data    {}\n",
+        sb.tmp.path().join("elsewhere").display()
+    )));
+}
+
+#[test]
+fn an_unknown_pack_is_a_usage_error() {
+    let sb = Sandbox::new();
+    let out = sb
+        .assert_cmd()
+        .args(["new", "--pack", "nope", "--answers", "-"])
+        .write_stdin(calm().to_string())
+        .assert()
+        .code(2);
+    assert!(stderr(&out).contains("mbt-core"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let sb = Sandbox::new();
+    let store = Store::new(sb.data());
+    for i in 0..3000 {
+        store
+            .save_entry(&entry(
+                &format!("{i:08x}"),
+                "2026-11-01T10:00:00+00:00",
+                "words",
+            ))
+            .unwrap();
+    }
+    let mut child = sb
+        .cmd()
+        .arg("list")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn the_example_config_is_valid() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/config.toml");
+    let config = mentalog::config::Config::load(std::path::Path::new(path)).unwrap();
+    assert_eq!(config.contacts.len(), 2);
+}
