@@ -96,7 +96,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn edit(&mut self) -> Result<Option<String>, PromptError> {
-        run_editor(&self.editing_dir, "")
+        run_editor(&editor_command(), &self.editing_dir, "")
     }
 }
 
@@ -109,13 +109,16 @@ pub fn editor_command() -> String {
         .unwrap_or_else(|| "vi".to_string())
 }
 
-/// Runs the editor on a private file inside `dir` holding `initial`, and
-/// returns what was saved (`None` when it was left empty). The file is
-/// removed afterwards. An editor that cannot start or exits with an error is
-/// reported and its text is not taken.
-pub fn run_editor(dir: &std::path::Path, initial: &str) -> Result<Option<String>, PromptError> {
-    let command = editor_command();
-    let words = shell_words::split(&command).map_err(|e| {
+/// Runs the editor `command` (split like a shell would) on a private file
+/// inside `dir` holding `initial`, and returns what was saved (`None` when it
+/// was left empty). The file is removed afterwards. An editor that cannot
+/// start or exits with an error is reported and its text is not taken.
+pub fn run_editor(
+    command: &str,
+    dir: &std::path::Path,
+    initial: &str,
+) -> Result<Option<String>, PromptError> {
+    let words = shell_words::split(command).map_err(|e| {
         PromptError::Editor(format!("cannot read the editor command {command:?}: {e}"))
     })?;
     let (program, args) = words

@@ -77,7 +77,7 @@ fn edit(ctx: &Context, store: &Store, plan: &str) -> Result<()> {
         ))
         .into());
     }
-    match prompt::run_editor(&store.editing_dir(), plan) {
+    match prompt::run_editor(&prompt::editor_command(), &store.editing_dir(), plan) {
         Ok(Some(text)) => {
             store.write_plan(&format!("{text}\n"))?;
             eprintln!(

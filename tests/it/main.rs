@@ -1,6 +1,7 @@
 //! The integration tests: one binary, a module per area.
 
 mod cli;
+mod editor;
 mod flow;
 mod pty;
 mod sandbox;
