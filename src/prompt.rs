@@ -39,7 +39,7 @@ pub trait Prompter {
 
 /// Asks in the terminal with dialoguer.
 pub struct TerminalPrompter {
-    theme: dialoguer::theme::ColorfulTheme,
+    theme: Box<dyn dialoguer::theme::Theme>,
     term: console::Term,
     /// A private folder (0700) for the editor's file, inside the data folder.
     editing_dir: PathBuf,
@@ -47,8 +47,15 @@ pub struct TerminalPrompter {
 
 impl TerminalPrompter {
     pub fn new(editing_dir: PathBuf) -> Self {
+        // Without colour (NO_COLOR, a plain terminal) the colourful theme shows
+        // no cursor in a checklist; the simple one marks it with '>'.
+        let theme: Box<dyn dialoguer::theme::Theme> = if console::colors_enabled_stderr() {
+            Box::new(dialoguer::theme::ColorfulTheme::default())
+        } else {
+            Box::new(dialoguer::theme::SimpleTheme)
+        };
         TerminalPrompter {
-            theme: dialoguer::theme::ColorfulTheme::default(),
+            theme,
             term: console::Term::stderr(),
             editing_dir,
         }
@@ -71,7 +78,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn input(&mut self, prompt: &str, validate: Validator) -> Result<String, PromptError> {
-        dialoguer::Input::<String>::with_theme(&self.theme)
+        dialoguer::Input::<String>::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .allow_empty(true)
             .validate_with(|s: &String| validate(s))
@@ -80,7 +87,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn select(&mut self, prompt: &str, items: &[String]) -> Result<usize, PromptError> {
-        dialoguer::Select::with_theme(&self.theme)
+        dialoguer::Select::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .items(items)
             .interact_on(&self.term)
@@ -88,7 +95,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn multi_select(&mut self, prompt: &str, items: &[String]) -> Result<Vec<usize>, PromptError> {
-        dialoguer::MultiSelect::with_theme(&self.theme)
+        dialoguer::MultiSelect::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .items(items)
             .interact_on(&self.term)
