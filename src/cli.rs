@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// A journal for the moments between MBT sessions: catch one hard moment in
 /// your own words, from your side and the other person's, for your next session.
@@ -35,6 +35,17 @@ pub enum Command {
     Show(ShowArgs),
     /// Show your crisis plan, or edit it
     Plan(PlanArgs),
+    /// Write the summary of your shared entries for your next session
+    Export(ExportArgs),
+    /// Record sessions with your therapist
+    #[command(subcommand)]
+    Session(SessionCommand),
+    /// Include an entry in what you export for your therapist
+    Share(IdArg),
+    /// Keep an entry private again: it leaves no trace in any export
+    Unshare(IdArg),
+    /// Print the JSON Schema of a document mentalog writes
+    Schema(SchemaArgs),
     /// Print where your entries and your config file are
     Paths,
 }
@@ -84,6 +95,94 @@ pub struct PlanArgs {
     /// Open the plan in your editor ($VISUAL or $EDITOR)
     #[arg(long)]
     pub edit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// The entry's id; the first few characters are enough when they are unique
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Markdown
+    Md,
+    /// One self-contained HTML file, ready to print
+    Html,
+    /// A versioned JSON document (see 'mentalog schema summary')
+    Json,
+    /// Plain text
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format to write
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: ExportFormat,
+
+    /// Write to this file (0600, atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Start of the period: YYYY-MM-DD, a span such as 7d or 2w, last-session, or all
+    /// [default: the last session, or the last 14 days when none is recorded]
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// End of the period, included: YYYY-MM-DD [default: today]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<NaiveDate>,
+
+    /// Print what would be written, and write nothing
+    #[arg(long, conflicts_with = "yes")]
+    pub preview: bool,
+
+    /// Write without asking first
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Replace the names you used for people with initials, or the roles in your config
+    #[arg(long)]
+    pub pseudonymize: bool,
+
+    /// Render with this template instead of the built-in one (Markdown, HTML or text)
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Record that a session took place (default: today)
+    Add {
+        #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
+    /// Record the day of your next session
+    Next {
+        #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: NaiveDate,
+    },
+    /// List the sessions recorded
+    List {
+        /// Print JSON for scripts
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// The summary written by 'mentalog export --format json'
+    Summary,
+    /// An entry file
+    Entry,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[arg(value_enum)]
+    pub which: SchemaKind,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {

@@ -105,6 +105,24 @@ impl Value {
         }
     }
 
+    /// The value as plain text: yes / no, the number, the text, or the
+    /// feelings as `name (intensity)` separated by commas.
+    pub fn plain_text(&self) -> String {
+        match self {
+            Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+            Value::Rating(r) => r.to_string(),
+            Value::Text(t) => t.clone(),
+            Value::Feelings(f) => f
+                .iter()
+                .map(|f| match f.intensity {
+                    Some(i) => format!("{} ({i})", f.name),
+                    None => f.name.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
     /// Reads a value of `kind` from the JSON of an answers file. `options` are
     /// the choices of a `choice` step. The error says what was expected.
     pub fn from_json(

@@ -13,8 +13,11 @@ pub mod flow;
 pub mod pack;
 pub mod paths;
 pub mod prompt;
+pub mod pseudonym;
 pub mod render;
+pub mod sessions;
 pub mod store;
+pub mod summary;
 
 pub use error::{Error, exit_code, is_broken_pipe};
 

@@ -47,15 +47,8 @@ pub struct TerminalPrompter {
 
 impl TerminalPrompter {
     pub fn new(editing_dir: PathBuf) -> Self {
-        // Without colour (NO_COLOR, a plain terminal) the colourful theme shows
-        // no cursor in a checklist; the simple one marks it with '>'.
-        let theme: Box<dyn dialoguer::theme::Theme> = if console::colors_enabled_stderr() {
-            Box::new(dialoguer::theme::ColorfulTheme::default())
-        } else {
-            Box::new(dialoguer::theme::SimpleTheme)
-        };
         TerminalPrompter {
-            theme,
+            theme: theme(),
             term: console::Term::stderr(),
             editing_dir,
         }
@@ -104,6 +97,26 @@ impl Prompter for TerminalPrompter {
 
     fn edit(&mut self) -> Result<Option<String>, PromptError> {
         run_editor(&editor_command(), &self.editing_dir, "")
+    }
+}
+
+/// A yes / no question in the terminal, with no answer preselected.
+pub fn confirm(question: &str) -> Result<bool, PromptError> {
+    dialoguer::Select::with_theme(theme().as_ref())
+        .with_prompt(question)
+        .items(["yes", "no"])
+        .interact_on(&console::Term::stderr())
+        .map(|i| i == 0)
+        .map_err(map_err)
+}
+
+/// Without colour (NO_COLOR, a plain terminal) the colourful theme shows no
+/// cursor in a checklist; the simple one marks it with '>'.
+fn theme() -> Box<dyn dialoguer::theme::Theme> {
+    if console::colors_enabled_stderr() {
+        Box::new(dialoguer::theme::ColorfulTheme::default())
+    } else {
+        Box::new(dialoguer::theme::SimpleTheme)
     }
 }
 

@@ -1,10 +1,14 @@
 //! One file per subcommand: each ties the context, the store, the domain and
 //! the renderers together and formats nothing itself.
 
+mod export;
 mod list;
 mod new;
 mod paths;
 mod plan;
+mod schema;
+mod session;
+mod share;
 mod show;
 
 use anyhow::Result;
@@ -21,6 +25,11 @@ pub fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
         Command::Show(args) => show::run(ctx, args),
         Command::Plan(args) => plan::run(ctx, args),
         Command::Paths => paths::run(ctx),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Session(command) => session::run(ctx, command),
+        Command::Share(arg) => share::run(ctx, &arg.id, true),
+        Command::Unshare(arg) => share::run(ctx, &arg.id, false),
+        Command::Schema(args) => schema::run(args.which),
     }
 }
 

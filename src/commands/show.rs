@@ -6,33 +6,11 @@ use crate::cli::ShowArgs;
 use crate::context::Context;
 use crate::error::Error;
 use crate::render::journal;
-use crate::store::Store;
+use crate::store::{Damaged, Store, Stored};
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
-    let id = args.id.trim();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(Error::Usage(format!(
-            "{id:?} is not an entry id; ids look like 7c1e09ab (see 'mentalog list')"
-        ))
-        .into());
-    }
-    let found = Store::new(&ctx.paths.data).find(id)?;
-    super::report_damaged(&found.damaged);
-    let stored = match found.entries.as_slice() {
-        [one] => one,
-        [] if found.damaged.is_empty() => {
-            bail!("no entry has an id starting with {id} (see 'mentalog list')")
-        }
-        [] => return super::skipped(&found.damaged),
-        many => bail!(
-            "{id} is the start of {} ids ({}); type more of the id",
-            many.len(),
-            many.iter()
-                .map(|s| s.entry.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
+    let store = Store::new(&ctx.paths.data);
+    let (stored, damaged) = find_one(&store, &args.id)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let bytes = std::fs::read(&stored.path)
@@ -42,5 +20,35 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
         journal::show(&mut out, &stored.entry)?;
     }
     out.flush()?;
-    super::skipped(&found.damaged)
+    super::skipped(&damaged)
+}
+
+/// The one entry whose id starts with `id`, and any damaged files met on the
+/// way (already named on stderr).
+pub(super) fn find_one(store: &Store, id: &str) -> Result<(Stored, Vec<Damaged>)> {
+    let id = id.trim();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(Error::Usage(format!(
+            "{id:?} is not an entry id; ids look like 7c1e09ab (see 'mentalog list')"
+        ))
+        .into());
+    }
+    let found = store.find(id)?;
+    super::report_damaged(&found.damaged);
+    let stored = match found.entries.as_slice() {
+        [one] => one.clone(),
+        [] if found.damaged.is_empty() => {
+            bail!("no entry has an id starting with {id} (see 'mentalog list')")
+        }
+        [] => return Err(Error::Skipped(found.damaged.len()).into()),
+        many => bail!(
+            "{id} is the start of {} ids ({}); type more of the id",
+            many.len(),
+            many.iter()
+                .map(|s| s.entry.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Ok((stored, found.damaged))
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::entry::{Entry, Value, keys, rfc3339_seconds};
+use crate::entry::{Entry, keys, rfc3339_seconds};
 use crate::flow::first_words;
 use crate::store::Stored;
 
@@ -90,7 +90,7 @@ pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
     for a in &e.answers {
         writeln!(out)?;
         writeln!(out, "{}", a.question)?;
-        for line in value_text(&a.value).lines() {
+        for line in a.value.plain_text().lines() {
             writeln!(out, "  {line}")?;
         }
     }
@@ -103,21 +103,4 @@ pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// A value as plain text.
-pub fn value_text(v: &Value) -> String {
-    match v {
-        Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
-        Value::Rating(r) => r.to_string(),
-        Value::Text(t) => t.clone(),
-        Value::Feelings(f) => f
-            .iter()
-            .map(|f| match f.intensity {
-                Some(i) => format!("{} ({i})", f.name),
-                None => f.name.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }

@@ -2,3 +2,4 @@
 //! writes to the `impl Write` it is given and does nothing else.
 
 pub mod journal;
+pub mod summary;

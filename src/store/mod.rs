@@ -7,6 +7,7 @@
 //! <data>/drafts/<id>.json       one per walk in progress
 //! <data>/editing/               the editor's files while it is open
 //! <data>/plan.md                the crisis plan
+//! <data>/sessions.json          sessions held and the next appointment
 //! ```
 
 mod atomic;
@@ -21,6 +22,7 @@ pub use atomic::{create_private_dir_all, write_new, write_replace};
 
 use crate::entry::{Entry, short_id};
 use crate::flow::Draft;
+use crate::sessions::{self, Sessions};
 
 /// An entry read from its file.
 #[derive(Debug, Clone)]
@@ -143,6 +145,40 @@ impl Store {
         let mut loaded = self.load_files(files)?;
         loaded.entries.retain(|s| s.entry.id.starts_with(&prefix));
         Ok(loaded)
+    }
+
+    /// Rewrites an existing entry, e.g. after sharing it; atomic, so the old
+    /// version stays whole until the new one is complete.
+    pub fn update_entry(&self, stored: &Stored) -> Result<()> {
+        write_replace(&stored.path, to_json(&stored.entry)?.as_bytes())
+    }
+
+    pub fn sessions_path(&self) -> PathBuf {
+        self.root.join("sessions.json")
+    }
+
+    /// The sessions recorded so far (none if the file does not exist).
+    pub fn read_sessions(&self) -> Result<Sessions> {
+        let path = self.sessions_path();
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Sessions::default()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let s: Sessions = serde_json::from_slice(&bytes)
+            .with_context(|| format!("cannot read {}; it was left as it is", path.display()))?;
+        if s.schema > sessions::SCHEMA_VERSION {
+            anyhow::bail!(
+                "{} was written by a newer mentalog; update mentalog to read it",
+                path.display()
+            );
+        }
+        Ok(s)
+    }
+
+    pub fn write_sessions(&self, s: &Sessions) -> Result<()> {
+        create_private_dir_all(&self.root)?;
+        write_replace(&self.sessions_path(), to_json(s)?.as_bytes())
     }
 
     /// Saves (or replaces) the draft of a walk in progress.

@@ -1,0 +1,132 @@
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::config::Config;
+use crate::context::Context;
+use crate::entry::Entry;
+use crate::error::Error;
+use crate::prompt;
+use crate::pseudonym::Pseudonyms;
+use crate::render::summary::{self as render, Format};
+use crate::sessions::{self, Since};
+use crate::store::{Store, write_replace};
+use crate::summary::{self, Period};
+
+pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
+    let format = match args.format {
+        ExportFormat::Md => Format::Markdown,
+        ExportFormat::Html => Format::Html,
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Text => Format::Text,
+    };
+    let since: Option<Since> = args
+        .since
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e| Error::Usage(format!("--since: {e}")))?;
+    let template = match &args.template {
+        Some(_) if format == Format::Json => {
+            return Err(Error::Usage(
+                "--template works with --format md, html or text; the JSON document has a fixed shape".into(),
+            )
+            .into());
+        }
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the template {}", path.display()))?,
+        )),
+        None => None,
+    };
+
+    let store = Store::new(&ctx.paths.data);
+    let sessions = store.read_sessions()?;
+    let today = ctx.now.date_naive();
+    let period = Period {
+        since: sessions::resolve_since(since, &sessions, today)
+            .map_err(|e| Error::Usage(format!("--since: {e}")))?,
+        until: args.until.unwrap_or(today),
+    };
+    if period.since.is_some_and(|s| s > period.until) {
+        return Err(Error::Usage(format!(
+            "the period starts after it ends ({} is after {}); check --since and --until",
+            period.since.unwrap_or(period.until),
+            period.until
+        ))
+        .into());
+    }
+
+    let loaded = store.load()?;
+    super::report_damaged(&loaded.damaged);
+    // Only shared entries of the period go any further.
+    let mut entries: Vec<Entry> = loaded
+        .entries
+        .into_iter()
+        .map(|s| s.entry)
+        .filter(|e| e.shared && period.contains(e))
+        .collect();
+    if args.pseudonymize {
+        let config = Config::load(&ctx.paths.config)?;
+        let names = Pseudonyms::new(&entries, &config.names);
+        entries = entries.iter().map(|e| names.entry(e)).collect();
+    }
+    let summary = summary::build(
+        &entries,
+        period,
+        sessions.upcoming(today),
+        args.pseudonymize,
+    );
+    let template = template
+        .as_ref()
+        .map(|(name, source)| (name.as_str(), source.as_str()));
+    let document = render::render(&summary, format, template)?;
+
+    match &args.out {
+        _ if args.preview => write_stdout(&document)?,
+        Some(path) => {
+            if ctx.interactive && !args.yes && !confirm(&summary, format, &document, path)? {
+                eprintln!("Nothing was written.");
+                return super::skipped(&loaded.damaged);
+            }
+            write_replace(path, document.as_bytes())?;
+            eprintln!("Wrote {}", path.display());
+        }
+        None => write_stdout(&document)?,
+    }
+    super::skipped(&loaded.damaged)
+}
+
+fn write_stdout(document: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(document.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Shows exactly what will leave the machine and asks before writing it.
+/// HTML is shown as its text form, which holds the same words.
+fn confirm(
+    summary: &summary::Summary,
+    format: Format,
+    document: &str,
+    path: &Path,
+) -> Result<bool> {
+    let shown = match format {
+        Format::Html => render::render(summary, Format::Text, None)?,
+        _ => document.to_string(),
+    };
+    eprintln!("{shown}");
+    eprintln!("----");
+    if format == Format::Html {
+        eprintln!("(Shown above as text; the file will be HTML with the same words.)");
+    }
+    let question = format!("Write this to {}?", path.display());
+    match prompt::confirm(&question) {
+        Err(prompt::PromptError::Interrupted) => Err(Error::Cancelled.into()),
+        other => Ok(other?),
+    }
+}

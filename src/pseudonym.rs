@@ -1,0 +1,190 @@
+//! Swapping the names a person used for people for stable labels before an
+//! export leaves the machine: initials by default, or the roles the config
+//! maps names to. Pure.
+
+use std::collections::BTreeMap;
+
+use crate::entry::{Entry, Feeling, Value, keys};
+
+/// Names and the labels that replace them, longest name first so that
+/// "Anna Berg" is replaced before "Anna".
+#[derive(Debug, Default)]
+pub struct Pseudonyms {
+    pairs: Vec<(String, String)>,
+}
+
+impl Pseudonyms {
+    /// Every `other.who` answer in `entries` and every name in `roles`.
+    pub fn new(entries: &[Entry], roles: &BTreeMap<String, String>) -> Pseudonyms {
+        let mut names: Vec<String> = entries
+            .iter()
+            .filter_map(|e| e.text(keys::OTHER_WHO))
+            .chain(roles.keys().map(String::as_str))
+            .map(|n| n.trim().to_string())
+            .filter(|n| n.chars().any(char::is_alphanumeric))
+            .collect();
+        // One spelling per name, whatever its case; sorted, so labels are stable.
+        names.sort_by_key(|n| n.to_lowercase());
+        names.dedup_by_key(|n| n.to_lowercase());
+
+        let mut used: BTreeMap<String, usize> = BTreeMap::new();
+        let mut pairs = Vec::with_capacity(names.len());
+        for name in names {
+            let base = roles
+                .iter()
+                .find(|(k, _)| k.trim().to_lowercase() == name.to_lowercase())
+                .map(|(_, role)| role.trim().to_string())
+                .unwrap_or_else(|| initials(&name));
+            let n = used.entry(base.to_lowercase()).or_insert(0);
+            *n += 1;
+            let label = if *n == 1 {
+                base
+            } else {
+                format!("{base} ({n})")
+            };
+            pairs.push((name, label));
+        }
+        pairs.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
+        Pseudonyms { pairs }
+    }
+
+    /// `text` with every name replaced, as a whole word, in any case.
+    pub fn apply(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (name, label) in &self.pairs {
+            text = replace_word(&text, name, label);
+        }
+        text
+    }
+
+    /// A copy of the entry with names replaced in every answer and the nudge answer.
+    pub fn entry(&self, e: &Entry) -> Entry {
+        let mut e = e.clone();
+        for a in &mut e.answers {
+            match &mut a.value {
+                Value::Text(t) => *t = self.apply(t),
+                Value::Feelings(fs) => {
+                    for Feeling { name, .. } in fs {
+                        *name = self.apply(name);
+                    }
+                }
+                Value::Bool(_) | Value::Rating(_) => {}
+            }
+        }
+        if let Some(n) = &mut e.nudge {
+            n.answer = n.answer.as_deref().map(|a| self.apply(a));
+        }
+        e
+    }
+}
+
+/// "Anna Berg" → "A. B."
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .map(|c| format!("{}.", c.to_uppercase()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn replace_word(text: &str, name: &str, label: &str) -> String {
+    let name: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(len) = match_at(&chars, i, &name) {
+            let before_ok = i == 0 || !chars[i - 1].is_alphanumeric();
+            let after_ok = i + len == chars.len() || !chars[i + len].is_alphanumeric();
+            if before_ok && after_ok {
+                out.push_str(label);
+                i += len;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// How many chars of `chars` from `i` spell `name` (lowercased), if they do.
+fn match_at(chars: &[char], i: usize, name: &[char]) -> Option<usize> {
+    let mut j = 0;
+    let mut k = i;
+    while j < name.len() {
+        let c = chars.get(k)?;
+        for lc in c.to_lowercase() {
+            if name.get(j) != Some(&lc) {
+                return None;
+            }
+            j += 1;
+        }
+        k += 1;
+    }
+    Some(k - i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(names: &[&str], roles: &[(&str, &str)]) -> Pseudonyms {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let roles: BTreeMap<String, String> = roles
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let mut ps = Pseudonyms::new(&[], &roles);
+        for n in names {
+            pairs.push((n.to_string(), initials(n)));
+        }
+        ps.pairs.extend(pairs);
+        ps.pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        ps
+    }
+
+    #[test]
+    fn names_become_initials_or_roles_as_whole_words() {
+        let ps = p(&["Anna Berg", "Anna"], &[("Zoë", "my friend")]);
+        assert_eq!(
+            ps.apply("anna berg and ANNA, not Annabel."),
+            "A. B. and A., not Annabel."
+        );
+        assert_eq!(ps.apply("ZOË said hi"), "my friend said hi");
+    }
+
+    #[test]
+    fn labels_that_would_clash_are_numbered() {
+        let roles = BTreeMap::new();
+        let mut e = crate::entry::Entry {
+            schema: 1,
+            id: "x".into(),
+            created: chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap(),
+            pack: crate::entry::PackRef {
+                id: "p".into(),
+                version: "1".into(),
+            },
+            shared: true,
+            safety_lane: false,
+            answers: vec![],
+            nudge: None,
+        };
+        let who = |name: &str| crate::entry::Answer {
+            key: keys::OTHER_WHO.into(),
+            kind: crate::entry::Kind::ShortText,
+            question: String::new(),
+            value: Value::Text(name.into()),
+        };
+        e.answers.push(who("Alex"));
+        let mut e2 = e.clone();
+        e2.answers[0] = who("Anna");
+        let ps = Pseudonyms::new(&[e, e2], &roles);
+        assert_eq!(ps.apply("Alex, Anna"), "A., A. (2)");
+    }
+}
