@@ -133,25 +133,42 @@ fn match_at(chars: &[char], i: usize, name: &[char]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entry::{Answer, Kind, PackRef};
 
-    fn p(names: &[&str], roles: &[(&str, &str)]) -> Pseudonyms {
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        let roles: BTreeMap<String, String> = roles
+    fn who(name: &str) -> Entry {
+        Entry {
+            schema: 1,
+            id: "x".into(),
+            created: chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap(),
+            pack: PackRef {
+                id: "p".into(),
+                version: "1".into(),
+            },
+            shared: true,
+            safety_lane: false,
+            answers: vec![Answer {
+                key: keys::OTHER_WHO.into(),
+                kind: Kind::ShortText,
+                question: String::new(),
+                value: Value::Text(name.into()),
+            }],
+            nudge: None,
+        }
+    }
+
+    fn roles(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
-        let mut ps = Pseudonyms::new(&[], &roles);
-        for n in names {
-            pairs.push((n.to_string(), initials(n)));
-        }
-        ps.pairs.extend(pairs);
-        ps.pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
-        ps
+            .collect()
     }
 
     #[test]
     fn names_become_initials_or_roles_as_whole_words() {
-        let ps = p(&["Anna Berg", "Anna"], &[("Zoë", "my friend")]);
+        let ps = Pseudonyms::new(
+            &[who("Anna Berg"), who("anna")],
+            &roles(&[("Zoë", "my friend")]),
+        );
         assert_eq!(
             ps.apply("anna berg and ANNA, not Annabel."),
             "A. B. and A., not Annabel."
@@ -161,30 +178,7 @@ mod tests {
 
     #[test]
     fn labels_that_would_clash_are_numbered() {
-        let roles = BTreeMap::new();
-        let mut e = crate::entry::Entry {
-            schema: 1,
-            id: "x".into(),
-            created: chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap(),
-            pack: crate::entry::PackRef {
-                id: "p".into(),
-                version: "1".into(),
-            },
-            shared: true,
-            safety_lane: false,
-            answers: vec![],
-            nudge: None,
-        };
-        let who = |name: &str| crate::entry::Answer {
-            key: keys::OTHER_WHO.into(),
-            kind: crate::entry::Kind::ShortText,
-            question: String::new(),
-            value: Value::Text(name.into()),
-        };
-        e.answers.push(who("Alex"));
-        let mut e2 = e.clone();
-        e2.answers[0] = who("Anna");
-        let ps = Pseudonyms::new(&[e, e2], &roles);
+        let ps = Pseudonyms::new(&[who("Alex"), who("Anna")], &BTreeMap::new());
         assert_eq!(ps.apply("Alex, Anna"), "A., A. (2)");
     }
 }
