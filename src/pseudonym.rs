@@ -23,12 +23,18 @@ impl Pseudonyms {
             .map(|n| n.trim().to_string())
             .filter(|n| n.chars().any(char::is_alphanumeric))
             .collect();
-        // One spelling per name, whatever its case; sorted, so labels are stable.
-        names.sort_by_key(|n| n.to_lowercase());
+        // One spelling per name, whatever its case, preferring the capitalised
+        // one; sorted, so labels are stable.
+        let lower_words = |n: &str| {
+            n.split_whitespace()
+                .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+                .count()
+        };
+        names.sort_by_key(|n| (n.to_lowercase(), lower_words(n), n.clone()));
         names.dedup_by_key(|n| n.to_lowercase());
 
         let mut used: BTreeMap<String, usize> = BTreeMap::new();
-        let mut pairs = Vec::with_capacity(names.len());
+        let mut pairs: Vec<(String, String)> = Vec::with_capacity(names.len());
         for name in names {
             let base = roles
                 .iter()
@@ -43,6 +49,32 @@ impl Pseudonyms {
                 format!("{base} ({n})")
             };
             pairs.push((name, label));
+        }
+        // "Tom Baker" may also be written "Tom" or "Baker": the parts of a
+        // capitalised full name get the same label. "my sister" has no such parts.
+        let parts: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(name, _)| {
+                let words: Vec<&str> = name.split_whitespace().collect();
+                words.len() > 1
+                    && words
+                        .iter()
+                        .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            })
+            .flat_map(|(name, label)| {
+                name.split_whitespace()
+                    .filter(|w| w.chars().filter(|c| c.is_alphanumeric()).count() > 1)
+                    .map(|w| (w.to_string(), label.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (part, label) in parts {
+            if !pairs
+                .iter()
+                .any(|(n, _)| n.to_lowercase() == part.to_lowercase())
+            {
+                pairs.push((part, label));
+            }
         }
         pairs.sort_by(|a, b| {
             b.0.chars()

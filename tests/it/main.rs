@@ -2,6 +2,7 @@
 
 mod cli;
 mod editor;
+mod export;
 mod flow;
 mod pty;
 mod sandbox;
