@@ -1,23 +1,23 @@
 //! The person's config file (TOML): crisis contacts, a safety threshold of
-//! their own, and the names they use for people.
+//! their own, and the names they use for people. It is read leniently: one
+//! mistake never hides the rest, least of all the crisis contacts.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone)]
 pub struct Config {
     /// Overrides the pack's safety threshold (0-10).
     pub safety_threshold: Option<u8>,
     /// Crisis contacts, shown with the plan and in the safety lane.
-    #[serde(default)]
     pub contacts: Vec<Contact>,
     /// Names of people mapped to the roles to show instead ("Anna" = "my sister").
-    #[serde(default)]
     pub names: BTreeMap<String, String>,
+    /// What could not be read, each naming the file and the place; the rest
+    /// of the file is still used.
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -44,26 +44,90 @@ impl Contact {
 }
 
 impl Config {
-    /// Reads the config file; a missing file is an empty config.
-    pub fn load(path: &Path) -> Result<Config> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot read the config file {}", path.display()));
-            }
-        };
-        Config::parse(&text)
-            .with_context(|| format!("cannot read the config file {}", path.display()))
+    /// Reads the config file; a missing file is an empty config. Problems
+    /// are collected in [`Config::problems`], never fatal.
+    pub fn load(path: &Path) -> Config {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(e) => Config {
+                problems: vec![format!(
+                    "cannot read the config file {}: {e}",
+                    path.display()
+                )],
+                ..Config::default()
+            },
+        }
     }
 
-    pub fn parse(text: &str) -> Result<Config> {
-        let config: Config = toml::from_str(text)?;
-        if let Some(t) = config.safety_threshold.filter(|t| *t > 10) {
-            bail!("safety_threshold must be a whole number from 0 to 10, not {t}");
+    /// Parses the config text; `name` is how problems name the file.
+    pub fn parse(text: &str, name: &str) -> Config {
+        let mut config = Config::default();
+        let table: toml::Table = match toml::from_str(text) {
+            Ok(t) => t,
+            Err(e) => {
+                config
+                    .problems
+                    .push(format!("the config file {name} cannot be read: {e}"));
+                return config;
+            }
+        };
+        let mut problem = |what: String| {
+            config
+                .problems
+                .push(format!("in the config file {name}: {what}"))
+        };
+        let mut threshold = None;
+        let mut contacts = Vec::new();
+        let mut names = BTreeMap::new();
+        for (key, value) in table {
+            match key.as_str() {
+                "safety_threshold" => match value.as_integer() {
+                    Some(t @ 0..=10) => threshold = Some(t as u8),
+                    _ => problem(format!(
+                        "safety_threshold must be a whole number from 0 to 10, not {value}"
+                    )),
+                },
+                "contacts" => match value {
+                    toml::Value::Array(list) => {
+                        for (i, item) in list.into_iter().enumerate() {
+                            match item.try_into::<Contact>() {
+                                Ok(c) => contacts.push(c),
+                                Err(e) => problem(format!(
+                                    "contact {} was left out: {e} (a contact has name, phone and note)",
+                                    i + 1
+                                )),
+                            }
+                        }
+                    }
+                    _ => problem("contacts must be a list of [[contacts]] tables".into()),
+                },
+                "names" => match value {
+                    toml::Value::Table(t) => {
+                        for (name_key, role) in t {
+                            match role.as_str() {
+                                Some(r) => {
+                                    names.insert(name_key, r.to_string());
+                                }
+                                None => problem(format!(
+                                    "the role for {name_key:?} in [names] must be text"
+                                )),
+                            }
+                        }
+                    }
+                    _ => problem(
+                        "names must be a table such as [names] \"Anna\" = \"my sister\"".into(),
+                    ),
+                },
+                other => problem(format!(
+                    "unknown setting `{other}` was ignored (known: safety_threshold, contacts, names)"
+                )),
+            }
         }
-        Ok(config)
+        config.safety_threshold = threshold;
+        config.contacts = contacts;
+        config.names = names;
+        config
     }
 
     pub fn contact_lines(&self) -> Vec<String> {
@@ -77,13 +141,30 @@ mod tests {
 
     #[test]
     fn reads_contacts_and_threshold() {
-        let c =
-            Config::parse("safety_threshold = 7\n[[contacts]]\nname = \"Sam\"\nphone = \"555\"\n")
-                .unwrap();
+        let c = Config::parse(
+            "safety_threshold = 7\n[[contacts]]\nname = \"Sam\"\nphone = \"555\"\n",
+            "c.toml",
+        );
         assert_eq!(c.safety_threshold, Some(7));
         assert_eq!(c.contact_lines(), vec!["Sam: 555".to_string()]);
-        assert!(Config::parse("safety_threshold = 11").is_err());
-        let err = format!("{:#}", Config::parse("contacts = 3").unwrap_err());
-        assert!(err.contains("line 1"), "{err}");
+        assert!(c.problems.is_empty());
+    }
+
+    #[test]
+    fn one_mistake_never_hides_the_other_contacts() {
+        let c = Config::parse(
+            "safety_threshold = 11\ncolour = 1\n[[contacts]]\nname = \"Sam\"\nnotes = \"typo\"\n[[contacts]]\nname = \"Ali\"\nphone = \"556\"\n",
+            "c.toml",
+        );
+        assert_eq!(c.safety_threshold, None);
+        assert_eq!(c.contact_lines(), vec!["Ali: 556".to_string()]);
+        assert_eq!(c.problems.len(), 3, "{:#?}", c.problems);
+        assert!(c.problems.iter().all(|p| p.contains("c.toml")));
+        let broken = Config::parse("contacts = [", "c.toml");
+        assert!(
+            broken.problems[0].contains("line 1"),
+            "{:?}",
+            broken.problems
+        );
     }
 }

@@ -7,10 +7,13 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, FixedOffset, Local, SubsecRound};
 
 use crate::cli::Cli;
+use crate::config::Config;
 use crate::paths::Paths;
 
 pub struct Context {
     pub paths: Paths,
+    /// The config file, read leniently: its problems are listed in it.
+    pub config: Config,
     /// Now, in the local offset, to the whole second.
     pub now: DateTime<FixedOffset>,
     /// Whether stdin and stderr are terminals, so prompts can be shown.
@@ -28,7 +31,9 @@ impl Context {
         }
         .trunc_subsecs(0);
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let config = Config::load(&paths.config);
         Ok(Context {
+            config,
             paths,
             now,
             interactive,

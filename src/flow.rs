@@ -48,6 +48,10 @@ pub struct Draft {
     pub visited: Vec<String>,
     pub safety_lane: bool,
     pub nudge: Option<NudgeRecord>,
+    /// While the feelings step is under way: how many intensities have been
+    /// asked, so a resumed walk asks only the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feelings_asked: Option<usize>,
 }
 
 impl Draft {
@@ -61,6 +65,7 @@ impl Draft {
             visited: Vec::new(),
             safety_lane: false,
             nudge: None,
+            feelings_asked: None,
         }
     }
 
@@ -159,11 +164,19 @@ pub fn walk(
         if draft.visited(&step.key) {
             continue;
         }
-        if let Some(intro) = &step.intro {
+        if let Some(intro) = step
+            .intro
+            .as_ref()
+            .filter(|_| draft.feelings_asked.is_none())
+        {
             p.say(&format!("\n{intro}"))?;
         }
-        let value = ask(pack, step, p)?;
-        draft.record(&step.key, step.kind, &step.question, value);
+        if step.kind == Kind::Feelings {
+            walk_feelings(pack, step, p, draft, save)?;
+        } else {
+            let value = ask(step, p)?;
+            draft.record(&step.key, step.kind, &step.question, value);
+        }
         let arrived = draft.visited(keys::ARRIVAL_DISTRESS) && draft.visited(keys::ARRIVAL_SAFETY);
         if arrived && lane_due(&draft.answers, settings.threshold) {
             draft.safety_lane = true;
@@ -186,9 +199,74 @@ pub fn walk(
     if draft.safety_lane && !draft.visited(keys::SAFETY_NOTE) {
         safety_lane(pack, settings, p, draft)?;
         save(draft);
-        p.say("")?;
-        p.say(&pack.safety.closing)?;
     }
+    Ok(())
+}
+
+/// The feelings step, saved part by part: the names as soon as they are
+/// chosen, then each intensity as it is given.
+fn walk_feelings(
+    pack: &Pack,
+    step: &Step,
+    p: &mut dyn Prompter,
+    draft: &mut Draft,
+    save: &mut dyn FnMut(&Draft),
+) -> Result<(), PromptError> {
+    if draft.feelings_asked.is_none() {
+        if let Some(help) = &step.help {
+            p.say(help)?;
+        }
+        let names = ask_feeling_names(pack, p, &step.question)?;
+        if names.is_empty() {
+            draft.record(&step.key, step.kind, &step.question, None);
+            return Ok(());
+        }
+        let feelings = names
+            .into_iter()
+            .map(|name| Feeling {
+                name,
+                intensity: None,
+            })
+            .collect();
+        draft.answers.push(Answer {
+            key: step.key.clone(),
+            kind: step.kind,
+            question: step.question.clone(),
+            value: Value::Feelings(feelings),
+        });
+        draft.feelings_asked = Some(0);
+        save(draft);
+    }
+    loop {
+        let asked = draft.feelings_asked.unwrap_or(0);
+        let name = match draft
+            .answers
+            .iter()
+            .find(|a| a.key == step.key)
+            .map(|a| &a.value)
+        {
+            Some(Value::Feelings(f)) => f.get(asked).map(|f| f.name.clone()),
+            _ => None,
+        };
+        let Some(name) = name else { break };
+        let intensity = ask_rating(
+            p,
+            &format!("How strong was \"{name}\" at the time? (0 to 10)"),
+            true,
+        )?;
+        if let Some(Value::Feelings(f)) = draft
+            .answers
+            .iter_mut()
+            .find(|a| a.key == step.key)
+            .map(|a| &mut a.value)
+        {
+            f[asked].intensity = intensity;
+        }
+        draft.feelings_asked = Some(asked + 1);
+        save(draft);
+    }
+    draft.feelings_asked = None;
+    draft.visited.push(step.key.clone());
     Ok(())
 }
 
@@ -225,7 +303,7 @@ fn safety_lane(
     if let Some(help) = &pack.safety.note_help {
         p.say(help)?;
     }
-    let note = ask_long_text(p, &pack.safety.note_question, true)?;
+    let note = ask_text(p, &pack.safety.note_question, true)?;
     draft.record(
         keys::SAFETY_NOTE,
         Kind::LongText,
@@ -235,15 +313,14 @@ fn safety_lane(
     Ok(())
 }
 
-/// Asks one step; `None` when it was skipped.
-fn ask(pack: &Pack, step: &Step, p: &mut dyn Prompter) -> Result<Option<Value>, PromptError> {
+/// Asks one step (not the feelings, see [`walk_feelings`]); `None` when it was skipped.
+fn ask(step: &Step, p: &mut dyn Prompter) -> Result<Option<Value>, PromptError> {
     if let Some(help) = &step.help {
         p.say(help)?;
     }
     let q = step.question.as_str();
     Ok(match step.kind {
-        Kind::ShortText => ask_text(p, q, step.skippable)?.map(Value::Text),
-        Kind::LongText => ask_long_text(p, q, step.skippable)?.map(Value::Text),
+        Kind::ShortText | Kind::LongText => ask_text(p, q, step.skippable)?.map(Value::Text),
         Kind::Rating => {
             let prompt = match &step.anchors {
                 Some([low, high]) => format!("{q} (0 = {low}, 10 = {high})"),
@@ -258,22 +335,13 @@ fn ask(pack: &Pack, step: &Step, p: &mut dyn Prompter) -> Result<Option<Value>, 
         Kind::YesNo => {
             ask_select(p, q, &["yes", "no"], step.skippable)?.map(|i| Value::Bool(i == 0))
         }
-        Kind::Feelings => ask_feelings(pack, p, q)?.map(Value::Feelings),
+        Kind::Feelings => unreachable!("the feelings step is walked by walk_feelings"),
     })
-}
-
-fn ask_text(
-    p: &mut dyn Prompter,
-    prompt: &str,
-    skippable: bool,
-) -> Result<Option<String>, PromptError> {
-    let answer = p.input(prompt, &|s: &str| required(s, skippable))?;
-    Ok(non_blank(answer))
 }
 
 fn required(s: &str, skippable: bool) -> Result<(), String> {
     if s.trim().is_empty() && !skippable {
-        Err("This one needs an answer.".into())
+        Err("This one helps mentalog look after you, so it needs an answer.".into())
     } else {
         Ok(())
     }
@@ -286,7 +354,7 @@ fn non_blank(s: String) -> Option<String> {
 
 /// A text answer that can also be written in the editor: typing `/edit`
 /// opens it. An editor that fails is reported and the question asked again.
-fn ask_long_text(
+fn ask_text(
     p: &mut dyn Prompter,
     prompt: &str,
     skippable: bool,
@@ -337,11 +405,13 @@ fn ask_select<S: AsRef<str>>(
     Ok((i < options.len()).then_some(i))
 }
 
-fn ask_feelings(
+/// The feelings picked from the pack's list, in its order, and any in the
+/// person's own words. Empty when none was picked.
+fn ask_feeling_names(
     pack: &Pack,
     p: &mut dyn Prompter,
     prompt: &str,
-) -> Result<Option<Vec<Feeling>>, PromptError> {
+) -> Result<Vec<String>, PromptError> {
     let mut items = pack.feelings.clone();
     items.push(OWN_WORDS_ITEM.to_string());
     p.say("(Space picks a feeling, Enter goes on; pick none to skip.)")?;
@@ -367,19 +437,7 @@ fn ask_feelings(
                 .map(str::to_string),
         );
     }
-    if names.is_empty() {
-        return Ok(None);
-    }
-    let mut feelings = Vec::with_capacity(names.len());
-    for name in names {
-        let intensity = ask_rating(
-            p,
-            &format!("How strong was \"{name}\" at the time? (0 to 10)"),
-            true,
-        )?;
-        feelings.push(Feeling { name, intensity });
-    }
-    Ok(Some(feelings))
+    Ok(names)
 }
 
 /// What to do about an unfinished entry.

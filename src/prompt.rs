@@ -132,7 +132,8 @@ pub fn editor_command() -> String {
 /// Runs the editor `command` (split like a shell would) on a private file
 /// inside `dir` holding `initial`, and returns what was saved (`None` when it
 /// was left empty). The file is removed afterwards. An editor that cannot
-/// start or exits with an error is reported and its text is not taken.
+/// start or exits with an error is reported and its text is not taken as
+/// an answer, but the file is kept and named so no word is lost.
 pub fn run_editor(
     command: &str,
     dir: &std::path::Path,
@@ -159,8 +160,18 @@ pub fn run_editor(
         .status()
         .map_err(|e| PromptError::Editor(format!("cannot start your editor ({command}): {e}")))?;
     if !status.success() {
+        // Whatever was written is kept, never deleted with the failure.
+        let written = std::fs::read_to_string(file.path()).unwrap_or_default();
+        let kept = if written.trim().is_empty() || written == initial {
+            String::new()
+        } else {
+            match file.keep() {
+                Ok((_, path)) => format!("; what you wrote is kept in {}", path.display()),
+                Err(e) => format!("; what you wrote could not be kept: {e}"),
+            }
+        };
         return Err(PromptError::Editor(format!(
-            "your editor ({command}) did not finish well ({status}), so its text was not taken"
+            "your editor ({command}) did not finish well ({status}), so its text was not taken{kept}"
         )));
     }
     let text = std::fs::read_to_string(file.path())?;

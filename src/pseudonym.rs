@@ -14,11 +14,13 @@ pub struct Pseudonyms {
 }
 
 impl Pseudonyms {
-    /// Every `other.who` answer in `entries` and every name in `roles`.
+    /// Every `other.who` answer in `entries` that is a name rather than a
+    /// role ("Tom", "J.", not "my sister"), and every name in `roles`.
     pub fn new(entries: &[Entry], roles: &BTreeMap<String, String>) -> Pseudonyms {
         let mut names: Vec<String> = entries
             .iter()
             .filter_map(|e| e.text(keys::OTHER_WHO))
+            .filter(|who| is_name(who))
             .chain(roles.keys().map(String::as_str))
             .map(|n| n.trim().to_string())
             .filter(|n| n.chars().any(char::is_alphanumeric))
@@ -115,6 +117,21 @@ impl Pseudonyms {
     }
 }
 
+/// Whether a `who` answer names someone: after a leading "my", "the" and
+/// the like, some word is capitalised. "my sister" and "My manager" are roles
+/// the patient was asked to use, and are left as they are.
+fn is_name(who: &str) -> bool {
+    const LEADING: [&str; 8] = ["my", "the", "a", "an", "our", "his", "her", "their"];
+    let mut words = who.split_whitespace().peekable();
+    while words
+        .peek()
+        .is_some_and(|w| LEADING.contains(&w.to_lowercase().as_str()))
+    {
+        words.next();
+    }
+    words.any(|w| w.chars().next().is_some_and(char::is_uppercase))
+}
+
 /// "Anna Berg" → "A. B."
 fn initials(name: &str) -> String {
     name.split_whitespace()
@@ -198,14 +215,23 @@ mod tests {
     #[test]
     fn names_become_initials_or_roles_as_whole_words() {
         let ps = Pseudonyms::new(
-            &[who("Anna Berg"), who("anna")],
+            &[
+                who("Anna Berg"),
+                who("my sister"),
+                who("My manager"),
+                who("J."),
+            ],
             &roles(&[("Zoë", "my friend")]),
         );
+        let s = ps.apply("anna berg and ANNA, not Annabel.");
+        assert_eq!(s, "A. B. and A. B., not Annabel.");
+        let s = ps.apply("Berg called my sister");
+        assert_eq!(s, "A. B. called my sister", "roles stay as they are");
+        assert_eq!(ps.apply("My manager and J. came"), "My manager and J. came");
         assert_eq!(
-            ps.apply("anna berg and ANNA, not Annabel."),
-            "A. B. and A., not Annabel."
+            ps.apply("ZOË said hi to my mum"),
+            "my friend said hi to my mum"
         );
-        assert_eq!(ps.apply("ZOË said hi"), "my friend said hi");
     }
 
     #[test]

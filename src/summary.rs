@@ -51,7 +51,8 @@ pub struct Summary {
 pub struct Safety {
     /// Entries written through the safety lane.
     pub lane: Vec<Moment>,
-    /// "yes" or "not sure" to the safety question.
+    /// "yes" or "not sure" to the safety question outside the safety lane
+    /// (the lane's own are in [`Moment::safety_answer`]).
     pub answers: Vec<SafetyAnswer>,
 }
 
@@ -60,6 +61,8 @@ pub struct Moment {
     pub id: String,
     pub created: String,
     pub distress: Option<u8>,
+    /// The answer to the safety question, when it was "yes" or "not sure".
+    pub safety_answer: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -206,6 +209,11 @@ pub fn clean(s: &str) -> String {
 }
 
 fn safety(shared: &[&Entry]) -> Safety {
+    let worrying = |e: &Entry| {
+        e.text(keys::ARRIVAL_SAFETY)
+            .filter(|a| *a == "yes" || *a == "not sure")
+            .map(str::to_string)
+    };
     Safety {
         lane: shared
             .iter()
@@ -214,16 +222,17 @@ fn safety(shared: &[&Entry]) -> Safety {
                 id: e.short_id().to_string(),
                 created: time(e),
                 distress: e.rating(keys::ARRIVAL_DISTRESS),
+                safety_answer: worrying(e),
             })
             .collect(),
         answers: shared
             .iter()
+            .filter(|e| !e.safety_lane)
             .filter_map(|e| {
-                let a = e.text(keys::ARRIVAL_SAFETY)?;
-                (a == "yes" || a == "not sure").then(|| SafetyAnswer {
+                Some(SafetyAnswer {
                     id: e.short_id().to_string(),
                     created: time(e),
-                    answer: a.to_string(),
+                    answer: worrying(e)?,
                 })
             })
             .collect(),
@@ -290,7 +299,17 @@ fn glance(shared: &[&Entry]) -> Glance {
             average_intensity: mean(intensities.iter().map(|&i| i as f64)),
         })
         .collect();
-    feelings.sort_by(|a, b| b.entries.cmp(&a.entries).then_with(|| a.name.cmp(&b.name)));
+    // Most often named first; among equals, the strongest on average.
+    feelings.sort_by(|a, b| {
+        b.entries
+            .cmp(&a.entries)
+            .then_with(|| {
+                b.average_intensity
+                    .unwrap_or(-1.0)
+                    .total_cmp(&a.average_intensity.unwrap_or(-1.0))
+            })
+            .then_with(|| a.name.cmp(&b.name))
+    });
     feelings.truncate(MAX_FEELINGS);
 
     let mut by_person: BTreeMap<String, (String, usize)> = BTreeMap::new();

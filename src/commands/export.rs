@@ -4,7 +4,6 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::config::Config;
 use crate::context::Context;
 use crate::entry::Entry;
 use crate::error::Error;
@@ -70,8 +69,8 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         .filter(|e| e.shared && period.contains(e))
         .collect();
     if args.pseudonymize {
-        let config = Config::load(&ctx.paths.config)?;
-        let names = Pseudonyms::new(&entries, &config.names);
+        super::plan::warn_config(ctx);
+        let names = Pseudonyms::new(&entries, &ctx.config.names);
         entries = entries.iter().map(|e| names.entry(e)).collect();
     }
     let summary = summary::build(

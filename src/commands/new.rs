@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::flow::{self, Draft, DraftChoice, Settings};
 use crate::pack::{self, Pack};
 use crate::prompt::{PromptError, TerminalPrompter};
-use crate::store::{Store, create_private_dir_all};
+use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &NewArgs) -> Result<()> {
     let pack = load_pack(args.pack.as_deref())?;
@@ -54,9 +54,7 @@ fn load_pack(id: Option<&str>) -> Result<Pack> {
 }
 
 fn threshold(ctx: &Context, pack: &Pack) -> u8 {
-    super::plan::config_or_warn(ctx)
-        .safety_threshold
-        .unwrap_or(pack.safety_threshold)
+    ctx.config.safety_threshold.unwrap_or(pack.safety_threshold)
 }
 
 fn new_id() -> String {
@@ -82,15 +80,27 @@ fn scripted(ctx: &Context, pack: &Pack, store: &Store, file: &Path) -> Result<()
 
     let mut draft = Draft::new(new_id(), ctx.now, pack);
     draft.safety_lane = flow::lane_due(&answers, threshold(ctx, pack));
+    if !draft.safety_lane && answers.iter().any(|a| a.key == keys::SAFETY_NOTE) {
+        return Err(anyhow!(
+            "{name}: `safety.note` belongs to entries that go to the safety lane (distress at or above the threshold, or a yes / not sure to the safety question); nothing was saved"
+        ));
+    }
     draft.answers = answers;
     let entry = draft.into_entry();
     let path = store.save_entry(&entry)?;
+    if entry.safety_lane {
+        eprintln!(
+            "This entry is saved as a safety-lane entry and stays private until you share it. \
+             Your crisis plan: mentalog plan. {}",
+            flow::EMERGENCY_LINE
+        );
+    }
     writeln!(std::io::stdout().lock(), "{}", path.display())?;
     Ok(())
 }
 
 /// Reads an answers file: a JSON object from step key to value, in any order.
-/// Answers are stored in the pack's order; `null` means skipped.
+/// Answers are stored in the pack's order; `null` or an empty text means skipped.
 pub fn answers_from_json(pack: &Pack, text: &str) -> Result<Vec<Answer>, String> {
     let json: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("not valid JSON ({e})"))?;
@@ -120,12 +130,15 @@ pub fn answers_from_json(pack: &Pack, text: &str) -> Result<Vec<Answer>, String>
         .chain([safety_note]);
     let mut answers = Vec::new();
     for (key, kind, question, options) in steps {
+        // An empty text is a skipped question, as in the guided walk.
+        let blank = |v: &serde_json::Value| v.as_str().is_some_and(|t| t.trim().is_empty());
         match object.get(key) {
             None | Some(serde_json::Value::Null) => {
                 if pack.step(key).is_some_and(|s| !s.skippable) {
                     return Err(format!("`{key}` is required"));
                 }
             }
+            Some(json) if blank(json) => {}
             Some(json) => {
                 let value =
                     Value::from_json(kind, options, json).map_err(|e| format!("`{key}`: {e}"))?;
@@ -157,18 +170,18 @@ choose to share it and export it yourself. mentalog never contacts anyone.";
 
 fn interactive(ctx: &Context, pack: &Pack, store: &Store) -> Result<()> {
     let first_run = store.is_new();
-    // Find out now, before anyone writes a word, whether answers can be kept.
-    create_private_dir_all(&store.drafts_dir()).with_context(|| {
-        format!(
-            "cannot write to the data folder {}; choose another with --dir or MENTALOG_DIR",
-            store.root().display()
-        )
-    })?;
     let plan = super::plan::ensure_plan(store);
-    let contacts = super::plan::config_or_warn(ctx).contact_lines();
+    super::plan::warn_config(ctx);
+    let contacts = super::plan::contact_lines(ctx);
+    // In a crisis an unfilled template is no help: say so briefly instead.
+    let plan_shown = if plan == super::plan::TEMPLATE {
+        "You haven't written your crisis plan yet. You can write it with your therapist: mentalog plan --edit".to_string()
+    } else {
+        plan.clone()
+    };
     let settings = Settings {
         threshold: threshold(ctx, pack),
-        plan: &plan,
+        plan: &plan_shown,
         contacts: &contacts,
     };
     let mut p = TerminalPrompter::new(store.editing_dir());
@@ -181,44 +194,62 @@ fn interactive(ctx: &Context, pack: &Pack, store: &Store) -> Result<()> {
             store.plan_path().display()
         );
     }
-    let mut draft = match resume(store, &mut p)? {
+    let mut draft = match resume(store, pack, &mut p)? {
         Some(d) => d,
         None => Draft::new(new_id(), ctx.now, pack),
     };
+    // Find out now, before anyone writes a word, whether answers can be kept.
+    store.save_draft(&draft).with_context(|| {
+        format!(
+            "cannot write to the data folder {}; choose another with --dir or MENTALOG_DIR",
+            store.root().display()
+        )
+    })?;
     eprintln!(
-        "Press Enter on an empty answer to skip a question. For a longer answer, type {} to write it in your editor.",
+        "Press Enter on an empty answer to skip a question. To write an answer in your editor, type {}.",
         flow::EDIT_COMMAND
     );
 
-    let mut draft_failed = false;
     let mut save = |d: &Draft| {
-        if let Err(e) = store.save_draft(d)
-            && !draft_failed
-        {
-            eprintln!(
-                "mentalog: warning: cannot save a draft: {e:#}; your answers are kept until the end"
-            );
-            draft_failed = true;
+        let result = store.save_draft(d);
+        let failed = UNSAVED.lock().map(|u| u.is_some()).unwrap_or(false);
+        match result {
+            Ok(_) => {
+                if let Ok(mut u) = UNSAVED.lock() {
+                    *u = None;
+                }
+            }
+            Err(e) => {
+                if !failed {
+                    eprintln!(
+                        "mentalog: warning: cannot save a draft: {e:#}. If you stop now, your answers will be printed so you can copy them."
+                    );
+                }
+                if let Ok(mut u) = UNSAVED.lock() {
+                    *u = serde_json::to_string_pretty(d).ok();
+                }
+            }
         }
     };
     match flow::walk(pack, &settings, &mut p, &mut draft, &mut save) {
         Ok(()) => {}
         Err(PromptError::Interrupted) => stop_interrupted(),
         Err(e) => {
-            return Err(e)
-                .context("the guided walk stopped; your answers so far are kept as a draft");
+            let kept = keep_answers(store, &draft, anyhow::Error::new(e));
+            return Err(kept.context("the guided walk stopped"));
         }
     }
-    let safety_lane = draft.safety_lane;
     let entry = draft.clone().into_entry();
-    let path = match store.save_entry(&entry) {
+    let path = match save_finished(store, &entry) {
         Ok(path) => path,
-        Err(e) => return Err(keep_answers(store, &draft, &entry, e)),
+        Err(e) => return Err(keep_answers(store, &draft, e)),
     };
     if let Err(e) = store.remove_draft(&entry.id) {
         eprintln!("mentalog: warning: {e:#}");
     }
-    if !safety_lane {
+    if entry.safety_lane {
+        eprintln!("\n{}", pack.safety.closing);
+    } else {
         eprintln!(
             "\nSaved. {}",
             if entry.shared {
@@ -232,11 +263,43 @@ fn interactive(ctx: &Context, pack: &Pack, store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// Offers the newest unfinished entry, if there is one.
-fn resume(store: &Store, p: &mut TerminalPrompter) -> Result<Option<Draft>> {
+/// Saves the finished entry. If the entry of a resumed draft is already
+/// there (the last run stopped between saving it and removing the draft),
+/// the same entry is not written twice; a different one gets a new id.
+fn save_finished(store: &Store, entry: &Entry) -> Result<std::path::PathBuf> {
+    if let Some(existing) = store
+        .find(&entry.id)?
+        .entries
+        .into_iter()
+        .find(|s| s.entry.id == entry.id)
+    {
+        if existing.entry == *entry {
+            return Ok(existing.path);
+        }
+        let mut renamed = entry.clone();
+        renamed.id = new_id();
+        return store.save_entry(&renamed);
+    }
+    store.save_entry(entry)
+}
+
+/// Offers the newest unfinished entry written with this pack, if there is
+/// one, and mentions those written with another.
+fn resume(store: &Store, pack: &Pack, p: &mut TerminalPrompter) -> Result<Option<Draft>> {
     let (drafts, damaged) = store.drafts()?;
     super::report_damaged(&damaged);
-    let Some(draft) = drafts.into_iter().next() else {
+    let (ours, others): (Vec<Draft>, Vec<Draft>) =
+        drafts.into_iter().partition(|d| d.pack == pack.reference());
+    for other in &others {
+        eprintln!(
+            "You also have an unfinished entry written with the pack {} {} ({}). To carry on with it, run: mentalog new --pack {}",
+            other.pack.id,
+            other.pack.version,
+            other.describe(),
+            other.pack.id
+        );
+    }
+    let Some(draft) = ours.into_iter().next() else {
         return Ok(None);
     };
     let choice = match flow::choose_draft(p, &draft) {
@@ -253,17 +316,22 @@ fn resume(store: &Store, p: &mut TerminalPrompter) -> Result<Option<Draft>> {
     })
 }
 
+/// The last draft that could not be saved, as JSON, for the Ctrl-C handler
+/// to print: the words must not be lost even when the disk refuses them.
+static UNSAVED: Mutex<Option<String>> = Mutex::new(None);
+
 /// The entry could not be saved: keep the draft, or if even that fails,
 /// print the entry so the words are not lost.
-fn keep_answers(store: &Store, draft: &Draft, entry: &Entry, err: anyhow::Error) -> anyhow::Error {
+fn keep_answers(store: &Store, draft: &Draft, err: anyhow::Error) -> anyhow::Error {
     match store.save_draft(draft) {
         Ok(path) => err.context(format!(
             "your entry could not be saved; your answers are kept as a draft in {} and 'mentalog new' will offer it again",
             path.display()
         )),
         Err(_) => {
-            if let Ok(json) = serde_json::to_string_pretty(entry) {
-                println!("{json}");
+            // On the terminal, not stdout: stdout may be a file anyone can read.
+            if let Ok(json) = serde_json::to_string_pretty(draft) {
+                eprintln!("{json}");
             }
             err.context("your entry could not be saved, and no draft could be written either; your answers are printed above so you can copy them")
         }
@@ -278,9 +346,16 @@ fn stop_interrupted() -> ! {
     let _guard = STOPPING.lock();
     let term = console::Term::stderr();
     let _ = term.show_cursor();
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n\nStopped. Your answers so far are kept; run 'mentalog new' to carry on."
-    );
+    let unsaved = UNSAVED.lock().ok().and_then(|u| u.clone());
+    let _ = match unsaved {
+        None => writeln!(
+            std::io::stderr(),
+            "\n\nStopped. Your answers so far are kept; run 'mentalog new' to carry on."
+        ),
+        Some(json) => writeln!(
+            std::io::stderr(),
+            "\n\nStopped. Your answers could not be saved, so here they are to copy:\n{json}"
+        ),
+    };
     std::process::exit(130)
 }

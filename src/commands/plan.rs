@@ -3,7 +3,6 @@ use std::io::Write;
 use anyhow::{Context as _, Result};
 
 use crate::cli::PlanArgs;
-use crate::config::Config;
 use crate::context::Context;
 use crate::error::Error;
 use crate::flow::{EMERGENCY_LINE, NO_CONTACT_LINE};
@@ -31,13 +30,21 @@ pub(super) fn ensure_plan(store: &Store) -> String {
     }
 }
 
-/// Reads the config, but a broken one never keeps the plan or a walk from
-/// showing: it is reported and left out.
-pub(super) fn config_or_warn(ctx: &Context) -> Config {
-    Config::load(&ctx.paths.config).unwrap_or_else(|e| {
-        eprintln!("mentalog: warning: {e:#}; going on without it");
-        Config::default()
-    })
+/// Says on stderr what in the config file could not be read.
+pub(super) fn warn_config(ctx: &Context) {
+    for problem in &ctx.config.problems {
+        eprintln!("mentalog: warning: {problem}");
+    }
+}
+
+/// The contacts as lines, followed by a line for each problem in the config,
+/// so that a typo can never make the contacts silently disappear.
+pub(super) fn contact_lines(ctx: &Context) -> Vec<String> {
+    let mut lines = ctx.config.contact_lines();
+    for problem in &ctx.config.problems {
+        lines.push(format!("(Some contacts may be missing: {problem})"));
+    }
+    lines
 }
 
 pub fn run(ctx: &Context, args: &PlanArgs) -> Result<()> {
@@ -46,11 +53,11 @@ pub fn run(ctx: &Context, args: &PlanArgs) -> Result<()> {
     if args.edit {
         return edit(ctx, &store, &plan);
     }
-    let config = config_or_warn(ctx);
+    let contacts = contact_lines(ctx);
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", plan.trim_end())?;
     writeln!(out)?;
-    if config.contacts.is_empty() {
+    if contacts.is_empty() {
         writeln!(
             out,
             "No crisis contacts are set up yet. You and your therapist can add them to {}",
@@ -58,7 +65,7 @@ pub fn run(ctx: &Context, args: &PlanArgs) -> Result<()> {
         )?;
     } else {
         writeln!(out, "People and services you can contact:")?;
-        for line in config.contact_lines() {
+        for line in contacts {
             writeln!(out, "  {line}")?;
         }
     }

@@ -153,10 +153,34 @@ fn a_scripted_entry_is_stored_as_documented() {
 #[test]
 fn scripted_high_distress_is_marked_as_a_safety_lane_entry_and_stays_private() {
     let sb = Sandbox::new();
-    let path = sb.add(&json!({"arrival.distress": 9, "arrival.safety": "no", "safety.note": "Bad night.", "share.include": true}));
-    let doc = read_json(&path);
+    let out = sb
+        .assert_cmd()
+        .args(["new", "--answers", "-"])
+        .write_stdin(json!({"arrival.distress": 9, "arrival.safety": "no", "safety.note": "Bad night.", "share.include": true}).to_string())
+        .assert()
+        .success();
+    assert!(
+        stderr(&out).contains("call your local emergency number"),
+        "{}",
+        stderr(&out)
+    );
+    let doc = read_json(std::path::Path::new(stdout(&out).trim()));
     assert_eq!(doc["safety_lane"], true);
     assert_eq!(doc["shared"], false);
+    // A note outside the lane is refused; an empty text is a skip.
+    let out = sb
+        .assert_cmd()
+        .args(["new", "--answers", "-"])
+        .write_stdin(
+            json!({"arrival.distress": 2, "arrival.safety": "no", "safety.note": "x"}).to_string(),
+        )
+        .assert()
+        .code(1);
+    assert!(stderr(&out).contains("safety.note"));
+    let doc = read_json(
+        &sb.add(&json!({"arrival.distress": 2, "arrival.safety": "no", "self.body": "  "})),
+    );
+    assert_eq!(doc["answers"].as_array().unwrap().len(), 2);
     // The person's own threshold from the config counts too.
     sb.write_config("safety_threshold = 5\n");
     let doc = read_json(&sb.add(&json!({"arrival.distress": 5, "arrival.safety": "no"})));
@@ -291,7 +315,23 @@ fn plan_shows_the_template_contacts_and_the_emergency_line_without_a_terminal() 
     sb.write_config("contacts = 3\n");
     let out = sb.assert_cmd().arg("plan").assert().success();
     assert!(stdout(&out).starts_with("Call Sam. Walk to the park.\n"));
-    assert!(stderr(&out).contains(&sb.config().display().to_string()));
+    assert!(
+        stdout(&out).contains("Some contacts may be missing"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains(&sb.config().display().to_string()));
+    assert!(!stdout(&out).contains("No crisis contacts are set up yet"));
+
+    // A typo in one contact keeps the others.
+    sb.write_config("[[contacts]]\nname = \"Sam\"\nnotes = \"x\"\n[[contacts]]\nname = \"Ali\"\nphone = \"556\"\n");
+    let out = sb.assert_cmd().arg("plan").assert().success();
+    assert!(stdout(&out).contains("Ali: 556"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("contact 1 was left out"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = sb.assert_cmd().args(["plan", "--edit"]).assert().code(2);
     assert!(stderr(&out).contains("plan.md"));
@@ -366,6 +406,7 @@ fn a_closed_pipe_is_not_an_error() {
 #[test]
 fn the_example_config_is_valid() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/config.toml");
-    let config = mentalog::config::Config::load(std::path::Path::new(path)).unwrap();
+    let config = mentalog::config::Config::load(std::path::Path::new(path));
+    assert!(config.problems.is_empty(), "{:?}", config.problems);
     assert_eq!(config.contacts.len(), 2);
 }

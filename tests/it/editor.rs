@@ -53,7 +53,13 @@ fn an_editor_that_fails_is_reported_and_its_text_not_taken() {
         "echo 'half an answer' > \"$f\"\nexit 3",
     );
     match run_editor(&editor, &editing, "") {
-        Err(PromptError::Editor(msg)) => assert!(msg.contains("did not finish well"), "{msg}"),
+        Err(PromptError::Editor(msg)) => {
+            assert!(msg.contains("did not finish well"), "{msg}");
+            // The words are kept in the private folder, and the message says where.
+            let kept = msg.rsplit("kept in ").next().unwrap();
+            assert!(kept.starts_with(&editing.display().to_string()), "{msg}");
+            assert_eq!(std::fs::read_to_string(kept).unwrap(), "half an answer\n");
+        }
         other => panic!("expected an editor error, got {other:?}"),
     }
     match run_editor("no-such-editor-anywhere", &editing, "") {

@@ -150,7 +150,10 @@ fn the_arrival_check_cannot_be_skipped() {
     let mut d = draft(&pack);
     let (p, _, result) = walk_with(&pack, &mut d, vec![skip(), t("5"), Reply::Interrupt]);
     assert!(result.is_err());
-    assert_eq!(p.refusals, vec!["This one needs an answer."]);
+    assert_eq!(
+        p.refusals,
+        vec!["This one helps mentalog look after you, so it needs an answer."]
+    );
     assert_eq!(d.answers[0].value, Value::Rating(5));
 }
 
@@ -226,7 +229,30 @@ fn the_first_nudge_whose_signal_holds_is_shown_once() {
         + 1;
     replies[certainty] = t("9");
     replies.insert(certainty + 1, t("If she said so herself."));
-    // A deed-word in other.intent would bring another nudge, but only one is shown.
+    // Deed words in other.intent would bring the "what was inside" nudge
+    // after it, before the certainty: that one is shown, and no other.
+    let intent = replies
+        .iter()
+        .position(|r| matches!(r, Text(s) if s == "Checking on her kids."))
+        .unwrap();
+    replies[intent] = t("If she cared she would prove it.");
+    replies.remove(certainty + 1);
+    replies.insert(intent + 1, t("Maybe she was overwhelmed."));
+    let (entry, p) = finish(&pack, replies);
+    let nudge = entry.nudge.unwrap();
+    assert_eq!(nudge.id, "what-was-inside");
+    assert_eq!(nudge.answer.as_deref(), Some("Maybe she was overwhelmed."));
+    assert!(
+        !p.transcript
+            .iter()
+            .any(|l| l.starts_with("You feel very sure")),
+        "a second nudge"
+    );
+
+    // Without the deed words, the certainty of 9 brings its own nudge.
+    let mut replies = full_replies();
+    replies[certainty] = t("9");
+    replies.insert(certainty + 1, t("If she said so herself."));
     let (entry, p) = finish(&pack, replies);
     let nudge = entry.nudge.unwrap();
     assert_eq!(nudge.id, "a-little-less-sure");
@@ -335,4 +361,71 @@ fn a_threshold_from_the_config_overrides_the_pack() {
     let mut p = Scripted::new([t("5"), Select(1), skip()]);
     flow::walk(&pack, &settings, &mut p, &mut d, &mut |_| {}).unwrap();
     assert!(d.safety_lane);
+}
+
+#[test]
+fn feelings_are_saved_one_by_one_and_a_resumed_walk_asks_only_the_rest() {
+    let pack = Pack::builtin();
+    let all = full_replies();
+    // Up to the feelings, the first intensity, then Ctrl-C.
+    let mut first: Vec<Reply> = all[..7].to_vec();
+    first.push(Reply::Interrupt);
+    let mut d = draft(&pack);
+    let (_, saved, result) = walk_with(&pack, &mut d, first);
+    assert!(result.is_err());
+    let last = saved.last().unwrap().clone();
+    assert_eq!(
+        last.answers.last().unwrap().value,
+        Value::Feelings(vec![
+            Feeling {
+                name: "angry".into(),
+                intensity: Some(7)
+            },
+            Feeling {
+                name: "hurt".into(),
+                intensity: None
+            },
+        ])
+    );
+    let mut resumed: Draft = serde_json::from_str(&serde_json::to_string(&last).unwrap()).unwrap();
+    let (p, _, result) = walk_with(&pack, &mut resumed, all[7..].to_vec());
+    result.unwrap();
+    assert!(
+        !p.transcript.iter().any(|l| l.contains("Which feelings")),
+        "the list was asked again"
+    );
+    assert!(
+        !p.transcript
+            .iter()
+            .any(|l| l.contains("How strong was \"angry\""))
+    );
+    let entry = resumed.into_entry();
+    assert_eq!(
+        entry.answer(keys::SELF_FEELINGS).unwrap().value,
+        Value::Feelings(vec![
+            Feeling {
+                name: "angry".into(),
+                intensity: Some(7)
+            },
+            Feeling {
+                name: "hurt".into(),
+                intensity: Some(4)
+            },
+        ])
+    );
+    assert_eq!(entry.answers.len(), pack.steps.len());
+}
+
+#[test]
+fn edit_works_at_short_questions_and_nudges_too() {
+    let pack = Pack::builtin();
+    let mut replies = full_replies();
+    let who = replies
+        .iter()
+        .position(|r| matches!(r, Text(s) if s == "my sister"))
+        .unwrap();
+    replies[who] = t("/edit");
+    replies.insert(who + 1, Reply::Edited(Some("my older sister".into())));
+    let (entry, _) = finish(&pack, replies);
+    assert_eq!(entry.text(keys::OTHER_WHO), Some("my older sister"));
 }

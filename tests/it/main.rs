@@ -1,7 +1,9 @@
 //! The integration tests: one binary, a module per area.
 
+mod browser;
 mod cli;
 mod editor;
+mod examples;
 mod export;
 mod flow;
 mod pty;

@@ -356,6 +356,13 @@ fn ctrl_c_keeps_a_draft_and_the_next_walk_carries_on() {
 fn a_distress_of_nine_leads_to_the_safety_lane() {
     let sb = Sandbox::new();
     sb.write_config("[[contacts]]\nname = \"Sam\"\nphone = \"555 0100\"\n");
+    // The plan the person wrote with their therapist.
+    std::fs::create_dir_all(sb.data()).unwrap();
+    std::fs::write(
+        sb.data().join("plan.md"),
+        "# My crisis plan\nWarning signs: I stop eating.\n",
+    )
+    .unwrap();
     let mut w = Walk::start(&sb);
 
     w.text(DISTRESS, "9");
@@ -363,6 +370,7 @@ fn a_distress_of_nine_leads_to_the_safety_lane() {
     w.expect("That sounds really hard right now.");
     w.expect("Your crisis plan:");
     w.expect("# My crisis plan");
+    w.expect("Warning signs: I stop eating.");
     w.expect("People and services you can contact:");
     w.expect("Sam: 555 0100");
     w.expect("If you are in immediate danger, call your local emergency number.");
