@@ -86,7 +86,7 @@ fn list(bencher: divan::Bencher, n: usize) {
         let loaded = store.load().unwrap();
         let refs: Vec<_> = loaded.entries.iter().collect();
         let mut out = Vec::with_capacity(1 << 20);
-        mentalog::render::journal::list(&mut out, &refs).unwrap();
+        mentalog::render::journal::list(&mut out, &refs, false).unwrap();
         out
     });
 }

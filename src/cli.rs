@@ -130,9 +130,10 @@ pub struct ExportArgs {
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 
-    /// End of the period, included: YYYY-MM-DD [default: today]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub until: Option<NaiveDate>,
+    /// End of the period, included: YYYY-MM-DD, a span such as 7d or 2w (that long ago),
+    /// or last-session [default: today]
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
 
     /// Print what would be written, and write nothing
     #[arg(long, conflicts_with = "yes")]

@@ -229,8 +229,25 @@ impl Pack {
                 }
             }
         }
+        let s = &self.safety;
+        if [&s.acknowledgement, &s.note_question, &s.closing]
+            .iter()
+            .any(|t| t.trim().is_empty())
+        {
+            return fail("[safety] needs an acknowledgement, a note_question and a closing".into());
+        }
         let mut nudge_ids = BTreeSet::new();
         for nudge in &self.nudges {
+            if nudge.id.trim().is_empty() || nudge.text.trim().is_empty() {
+                return fail("every nudge needs an `id` and a `text`".into());
+            }
+            // The safety lane is decided after the arrival check; no nudge may come before it.
+            if nudge.after == keys::ARRIVAL_DISTRESS || nudge.after == keys::ARRIVAL_SAFETY {
+                return fail(format!(
+                    "nudge `{}` cannot come after the arrival check; choose a later step",
+                    nudge.id
+                ));
+            }
             if !nudge_ids.insert(nudge.id.as_str()) {
                 return fail(format!("nudge `{}` appears twice", nudge.id));
             }
@@ -251,6 +268,17 @@ impl Pack {
                             nudge.id
                         ));
                     }
+                }
+                let bad = match signal {
+                    Signal::Words { words, .. } => words.is_empty(),
+                    Signal::FewFeelings { max_intensity, .. } => *max_intensity > 10,
+                    _ => false,
+                };
+                if bad {
+                    return fail(format!(
+                        "nudge `{}` has a signal that can never hold (no words, or an intensity above 10)",
+                        nudge.id
+                    ));
                 }
                 if let Signal::RatingAtLeast { key, value } = signal
                     && (self.step(key).map(|s| s.kind) != Some(Kind::Rating) || *value > 10)
@@ -405,6 +433,14 @@ mod tests {
         assert!(s.holds(&[text("a", "one two three")]));
         assert!(!s.holds(&[text("a", "one two")]));
         assert!(!s.holds(&[text("a", "one two three"), text("b", "x")]));
+    }
+
+    #[test]
+    fn a_nudge_before_the_safety_lane_is_decided_is_refused() {
+        let src =
+            BUILTIN_SOURCE.replace("after = \"other.feeling\"", "after = \"arrival.distress\"");
+        let err = Pack::parse(&src).unwrap_err().to_string();
+        assert!(err.contains("arrival check"), "{err}");
     }
 
     #[test]

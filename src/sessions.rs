@@ -100,6 +100,23 @@ pub fn resolve_since(
     })
 }
 
+/// The last day of the period, included: `today` when not given. `all`
+/// makes no sense here; `Err` says so, or that no session is recorded.
+pub fn resolve_until(
+    until: Option<Since>,
+    sessions: &Sessions,
+    today: NaiveDate,
+) -> Result<NaiveDate, String> {
+    match until {
+        None => Ok(today),
+        Some(Since::All) => Err(
+            "`all` is for --since; --until takes YYYY-MM-DD, a span such as 7d, or last-session"
+                .into(),
+        ),
+        Some(other) => Ok(resolve_since(Some(other), sessions, today)?.unwrap_or(today)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +147,15 @@ mod tests {
         assert_eq!(s.held, vec![day("2026-11-05"), day("2026-11-19")]);
         assert_eq!(s.next, None, "the next session took place");
         assert_eq!(resolve_since(None, &s, today), Ok(Some(day("2026-11-19"))));
+        assert_eq!(
+            resolve_until(Some(Since::LastSession), &s, today),
+            Ok(day("2026-11-19"))
+        );
+        assert_eq!(
+            resolve_until(Some(Since::DaysAgo(7)), &s, today),
+            Ok(day("2026-11-19"))
+        );
+        assert_eq!(resolve_until(None, &s, today), Ok(today));
+        assert!(resolve_until(Some(Since::All), &s, today).is_err());
     }
 }

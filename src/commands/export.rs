@@ -21,12 +21,14 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
         ExportFormat::Json => Format::Json,
         ExportFormat::Text => Format::Text,
     };
-    let since: Option<Since> = args
-        .since
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .map_err(|e| Error::Usage(format!("--since: {e}")))?;
+    let parse = |flag: &str, value: Option<&str>| -> Result<Option<Since>> {
+        value
+            .map(str::parse)
+            .transpose()
+            .map_err(|e| Error::Usage(format!("{flag}: {e}")).into())
+    };
+    let since = parse("--since", args.since.as_deref())?;
+    let until = parse("--until", args.until.as_deref())?;
     let template = match &args.template {
         Some(_) if format == Format::Json => {
             return Err(Error::Usage(
@@ -48,7 +50,8 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     let period = Period {
         since: sessions::resolve_since(since, &sessions, today)
             .map_err(|e| Error::Usage(format!("--since: {e}")))?,
-        until: args.until.unwrap_or(today),
+        until: sessions::resolve_until(until, &sessions, today)
+            .map_err(|e| Error::Usage(format!("--until: {e}")))?,
     };
     if period.since.is_some_and(|s| s > period.until) {
         return Err(Error::Usage(format!(

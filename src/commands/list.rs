@@ -8,6 +8,14 @@ use crate::render::journal;
 use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
+    if let (Some(since), Some(until)) = (args.since, args.until)
+        && since > until
+    {
+        return Err(crate::error::Error::Usage(format!(
+            "--since {since} is after --until {until}; swap them"
+        ))
+        .into());
+    }
     let loaded = Store::new(&ctx.paths.data).load()?;
     super::report_damaged(&loaded.damaged);
     let chosen: Vec<_> = loaded
@@ -23,7 +31,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     if args.json {
         journal::list_json(&mut out, &chosen)?;
     } else {
-        journal::list(&mut out, &chosen)?;
+        let filtered = args.since.is_some() || args.until.is_some() || args.limit.is_some();
+        journal::list(&mut out, &chosen, filtered && !loaded.entries.is_empty())?;
     }
     out.flush()?;
     super::skipped(&loaded.damaged)

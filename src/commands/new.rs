@@ -42,8 +42,17 @@ fn load_pack(id: Option<&str>) -> Result<Pack> {
     if path.is_file() {
         let source = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the pack {}", path.display()))?;
-        return Pack::parse(&source)
-            .with_context(|| format!("the pack {} cannot be used", path.display()));
+        let pack = Pack::parse(&source)
+            .with_context(|| format!("the pack {} cannot be used", path.display()))?;
+        // Entries name their pack by id: a file must not pass for a built-in pack.
+        if pack::BUILTIN.iter().any(|(b, _)| *b == pack.id) {
+            anyhow::bail!(
+                "the pack {} has the id `{}` of a built-in pack; give it an id of its own",
+                path.display(),
+                pack.id
+            );
+        }
+        return Ok(pack);
     }
     let builtin: Vec<_> = pack::BUILTIN.iter().map(|(b, _)| *b).collect();
     Err(Error::Usage(format!(

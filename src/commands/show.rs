@@ -26,8 +26,10 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
 /// The one entry whose id starts with `id`, and any damaged files met on the
 /// way (already named on stderr).
 pub(super) fn find_one(store: &Store, id: &str) -> Result<(Stored, Vec<Damaged>)> {
-    let id = id.trim();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+    // Ids are written without hyphens; a hyphenated UUID means the same id.
+    let id = id.trim().replace('-', "");
+    let id = id.as_str();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(Error::Usage(format!(
             "{id:?} is not an entry id; ids look like 7c1e09ab (see 'mentalog list')"
         ))

@@ -40,9 +40,15 @@ impl<'a> ListItem<'a> {
 const WHAT_WIDTH: usize = 44;
 
 /// `2026-11-03 21:40  7c1e09ab  At dinner, my sister said…  7 → 4  private`
-pub fn list(out: &mut impl Write, entries: &[&Stored]) -> io::Result<()> {
+/// `filtered` says whether --since, --until or -n chose among the entries,
+/// so that an empty list is not mistaken for an empty journal.
+pub fn list(out: &mut impl Write, entries: &[&Stored], filtered: bool) -> io::Result<()> {
     if entries.is_empty() {
-        return writeln!(out, "No entries yet. Write one with: mentalog new");
+        return if filtered {
+            writeln!(out, "No entries match; 'mentalog list' shows them all.")
+        } else {
+            writeln!(out, "No entries yet. Write one with: mentalog new")
+        };
     }
     for s in entries {
         let e = &s.entry;
@@ -84,7 +90,7 @@ pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
         e.pack.version
     );
     if e.safety_lane {
-        about.push_str(" · written in the safety lane");
+        about.push_str(" · written at a very hard moment, with your crisis plan");
     }
     writeln!(out, "{about}")?;
     for a in &e.answers {

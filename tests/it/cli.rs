@@ -364,6 +364,41 @@ fn paths_prints_the_data_folder_and_the_config_file() {
 #[test]
 fn an_unknown_pack_is_a_usage_error() {
     let sb = Sandbox::new();
+    // A pack file may not pass itself off as a built-in pack.
+    let copy = sb.tmp.path().join("copy.toml");
+    std::fs::write(&copy, include_str!("../../prompts/mbt-core.toml")).unwrap();
+    let out = sb
+        .assert_cmd()
+        .args(["new", "--pack"])
+        .arg(&copy)
+        .args(["--answers", "-"])
+        .write_stdin(calm().to_string())
+        .assert()
+        .code(1);
+    assert!(
+        stderr(&out).contains("built-in pack") && stderr(&out).contains("copy.toml"),
+        "{}",
+        stderr(&out)
+    );
+    let own = sb.tmp.path().join("own.toml");
+    std::fs::write(
+        &own,
+        include_str!("../../prompts/mbt-core.toml")
+            .replace("id = \"mbt-core\"", "id = \"clinic-a\""),
+    )
+    .unwrap();
+    let path = sb
+        .assert_cmd()
+        .args(["new", "--pack"])
+        .arg(&own)
+        .args(["--answers", "-"])
+        .write_stdin(calm().to_string())
+        .assert()
+        .success();
+    assert_eq!(
+        read_json(std::path::Path::new(stdout(&path).trim()))["pack"]["id"],
+        "clinic-a"
+    );
     let out = sb
         .assert_cmd()
         .args(["new", "--pack", "nope", "--answers", "-"])

@@ -41,8 +41,12 @@ struct Walk {
 
 impl Walk {
     fn start(sb: &Sandbox) -> Walk {
+        Walk::spawn(sb, &["new"])
+    }
+
+    fn spawn(sb: &Sandbox, args: &[&str]) -> Walk {
         let mut cmd = sb.cmd();
-        cmd.arg("new").env("TERM", "xterm");
+        cmd.args(args).env("TERM", "xterm");
         let mut p = Session::spawn(cmd).expect("cannot spawn mentalog in a pty");
         p.set_expect_timeout(Some(Duration::from_secs(20)));
         Walk {
@@ -411,5 +415,42 @@ fn a_distress_of_nine_leads_to_the_safety_lane() {
         keys,
         ["arrival.distress", "arrival.safety", "safety.note"],
         "nothing but the arrival check and the note"
+    );
+}
+
+#[test]
+fn export_to_a_file_shows_what_will_leave_and_asks_first() {
+    let sb = Sandbox::new();
+    sb.add(&json!({
+        "arrival.distress": 4,
+        "arrival.safety": "no",
+        "moment.what_happened": "The words that would leave the machine.",
+        "share.include": true
+    }));
+    let file = sb.tmp.path().join("for-my-therapist.md");
+    let out = file.to_str().unwrap();
+    let question = "Write this to";
+
+    // Saying no writes nothing.
+    let mut w = Walk::spawn(&sb, &["export", "--since", "all", "--out", out]);
+    w.expect("The words that would leave the machine.");
+    w.choose(question, 2);
+    let (rest, status) = w.finish();
+    assert!(rest.contains("Nothing was written."), "{rest:?}");
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+    assert!(!file.exists());
+
+    // Saying yes writes it, private.
+    let mut w = Walk::spawn(&sb, &["export", "--since", "all", "--out", out]);
+    w.expect("The words that would leave the machine.");
+    w.choose(question, 1);
+    let (rest, status) = w.finish();
+    assert!(rest.contains("Wrote"), "{rest:?}");
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+    assert_eq!(mode(&file), 0o600);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("The words that would leave the machine.")
     );
 }
