@@ -19,6 +19,8 @@ pub const NO_CONTACT_LINE: &str =
     "This journal doesn't contact anyone. Your therapist sees only what you choose to export.";
 /// What a person types at a text question to write the answer in their editor.
 pub const EDIT_COMMAND: &str = "/edit";
+/// What a person types at a text question to see their crisis plan, at any point.
+pub const PLAN_COMMAND: &str = "/plan";
 
 const SKIP_ITEM: &str = "(skip this one)";
 const OWN_WORDS_ITEM: &str = "something else, in my own words";
@@ -172,9 +174,9 @@ pub fn walk(
             p.say(&format!("\n{intro}"))?;
         }
         if step.kind == Kind::Feelings {
-            walk_feelings(pack, step, p, draft, save)?;
+            walk_feelings(pack, settings, step, p, draft, save)?;
         } else {
-            let value = ask(step, p)?;
+            let value = ask(step, settings, p)?;
             draft.record(&step.key, step.kind, &step.question, value);
         }
         let arrived = draft.visited(keys::ARRIVAL_DISTRESS) && draft.visited(keys::ARRIVAL_SAFETY);
@@ -187,7 +189,7 @@ pub fn walk(
             && let Some(nudge) = pick_nudge(pack, &step.key, &draft.answers)
         {
             p.say("")?;
-            let answer = ask_text(p, &nudge.text, true)?;
+            let answer = ask_text(p, settings, &nudge.text, true)?;
             draft.nudge = Some(NudgeRecord {
                 id: nudge.id.clone(),
                 text: nudge.text.clone(),
@@ -207,6 +209,7 @@ pub fn walk(
 /// chosen, then each intensity as it is given.
 fn walk_feelings(
     pack: &Pack,
+    settings: &Settings,
     step: &Step,
     p: &mut dyn Prompter,
     draft: &mut Draft,
@@ -216,7 +219,7 @@ fn walk_feelings(
         if let Some(help) = &step.help {
             p.say(help)?;
         }
-        let names = ask_feeling_names(pack, p, &step.question)?;
+        let names = ask_feeling_names(pack, settings, p, &step.question)?;
         if names.is_empty() {
             draft.record(&step.key, step.kind, &step.question, None);
             return Ok(());
@@ -287,6 +290,22 @@ fn safety_lane(
     p.say("")?;
     p.say(&pack.safety.acknowledgement)?;
     p.say("")?;
+    show_plan(p, settings)?;
+    if let Some(help) = &pack.safety.note_help {
+        p.say(help)?;
+    }
+    let note = ask_text(p, settings, &pack.safety.note_question, true)?;
+    draft.record(
+        keys::SAFETY_NOTE,
+        Kind::LongText,
+        &pack.safety.note_question,
+        note.map(Value::Text),
+    );
+    Ok(())
+}
+
+/// The person's crisis plan, their contacts and the lines that are always said.
+fn show_plan(p: &mut dyn Prompter, settings: &Settings) -> Result<(), PromptError> {
     p.say("Your crisis plan:")?;
     p.say(settings.plan.trim_end())?;
     if !settings.contacts.is_empty() {
@@ -299,28 +318,23 @@ fn safety_lane(
     p.say("")?;
     p.say(EMERGENCY_LINE)?;
     p.say(NO_CONTACT_LINE)?;
-    p.say("")?;
-    if let Some(help) = &pack.safety.note_help {
-        p.say(help)?;
-    }
-    let note = ask_text(p, &pack.safety.note_question, true)?;
-    draft.record(
-        keys::SAFETY_NOTE,
-        Kind::LongText,
-        &pack.safety.note_question,
-        note.map(Value::Text),
-    );
-    Ok(())
+    p.say("")
 }
 
 /// Asks one step (not the feelings, see [`walk_feelings`]); `None` when it was skipped.
-fn ask(step: &Step, p: &mut dyn Prompter) -> Result<Option<Value>, PromptError> {
+fn ask(
+    step: &Step,
+    settings: &Settings,
+    p: &mut dyn Prompter,
+) -> Result<Option<Value>, PromptError> {
     if let Some(help) = &step.help {
         p.say(help)?;
     }
     let q = step.question.as_str();
     Ok(match step.kind {
-        Kind::ShortText | Kind::LongText => ask_text(p, q, step.skippable)?.map(Value::Text),
+        Kind::ShortText | Kind::LongText => {
+            ask_text(p, settings, q, step.skippable)?.map(Value::Text)
+        }
         Kind::Rating => {
             let prompt = match &step.anchors {
                 Some([low, high]) => format!("{q} (0 = {low}, 10 = {high})"),
@@ -352,17 +366,24 @@ fn non_blank(s: String) -> Option<String> {
     (!t.trim().is_empty()).then(|| t.to_string())
 }
 
-/// A text answer that can also be written in the editor: typing `/edit`
-/// opens it. An editor that fails is reported and the question asked again.
+/// A text answer. Typing `/edit` writes it in the editor (one that fails is
+/// reported and the question asked again); `/plan` shows the crisis plan,
+/// then asks again.
 fn ask_text(
     p: &mut dyn Prompter,
+    settings: &Settings,
     prompt: &str,
     skippable: bool,
 ) -> Result<Option<String>, PromptError> {
     loop {
         let answer = p.input(prompt, &|s: &str| required(s, skippable))?;
-        if answer.trim() != EDIT_COMMAND {
-            return Ok(non_blank(answer));
+        match answer.trim() {
+            EDIT_COMMAND => {}
+            PLAN_COMMAND => {
+                show_plan(p, settings)?;
+                continue;
+            }
+            _ => return Ok(non_blank(answer)),
         }
         match p.edit() {
             Ok(Some(text)) => return Ok(Some(text)),
@@ -409,6 +430,7 @@ fn ask_select<S: AsRef<str>>(
 /// person's own words. Empty when none was picked.
 fn ask_feeling_names(
     pack: &Pack,
+    settings: &Settings,
     p: &mut dyn Prompter,
     prompt: &str,
 ) -> Result<Vec<String>, PromptError> {
@@ -426,6 +448,7 @@ fn ask_feeling_names(
     if picked.contains(&pack.feelings.len()) {
         let own = ask_text(
             p,
+            settings,
             "Which feeling? Several can be separated by commas.",
             true,
         )?;

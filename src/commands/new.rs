@@ -215,8 +215,10 @@ fn interactive(ctx: &Context, pack: &Pack, store: &Store) -> Result<()> {
         )
     })?;
     eprintln!(
-        "Press Enter on an empty answer to skip a question. To write an answer in your editor, type {}.",
-        flow::EDIT_COMMAND
+        "Press Enter on an empty answer to skip a question. At any question you answer in words,\n\
+         type {} to write it in your editor, or {} to see your crisis plan.",
+        flow::EDIT_COMMAND,
+        flow::PLAN_COMMAND
     );
 
     let mut save = |d: &Draft| {

@@ -429,3 +429,23 @@ fn edit_works_at_short_questions_and_nudges_too() {
     let (entry, _) = finish(&pack, replies);
     assert_eq!(entry.text(keys::OTHER_WHO), Some("my older sister"));
 }
+
+#[test]
+fn the_crisis_plan_is_one_word_away_at_any_text_question() {
+    let pack = Pack::builtin();
+    let mut d = draft(&pack);
+    let replies = vec![
+        t("3"),
+        Select(1),
+        t("/plan"),
+        t("We argued."),
+        Reply::Interrupt,
+    ];
+    let (p, _, _) = walk_with(&pack, &mut d, replies);
+    let said = p.transcript.join("\n");
+    for line in [PLAN, "Sam: 555 0100", flow::EMERGENCY_LINE] {
+        assert!(said.contains(line), "{line:?} was not shown");
+    }
+    assert_eq!(d.answers[2].value, Value::Text("We argued.".into()));
+    assert!(!d.safety_lane, "looking at the plan is not the safety lane");
+}
