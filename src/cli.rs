@@ -13,12 +13,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "mentalog", version, propagate_version = true)]
 pub struct Cli {
-    /// The data folder holding your entries [default: your platform's data folder]
-    #[arg(long, global = true, env = "MENTALOG_DIR", value_name = "DIR")]
+    /// The data folder holding your entries [env: MENTALOG_DIR; default: your platform's data folder]
+    #[arg(long, global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// The config file (crisis contacts, safety threshold, names)
-    #[arg(long, global = true, env = "MENTALOG_CONFIG", value_name = "FILE")]
+    /// The config file: crisis contacts, safety threshold, names [env: MENTALOG_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     #[command(subcommand)]

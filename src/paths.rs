@@ -14,7 +14,19 @@ pub struct Paths {
 }
 
 impl Paths {
+    /// Flags win over `MENTALOG_DIR` / `MENTALOG_CONFIG`, which win over the
+    /// platform's folders. An empty variable counts as unset.
     pub fn resolve(dir: Option<&Path>, config: Option<&Path>) -> Result<Paths> {
+        let env = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let dir = dir.map(Path::to_path_buf).or_else(|| env("MENTALOG_DIR"));
+        let config = config
+            .map(Path::to_path_buf)
+            .or_else(|| env("MENTALOG_CONFIG"));
+        let (dir, config) = (dir.as_deref(), config.as_deref());
         let project = || {
             directories::ProjectDirs::from("", "", "mentalog").context(
                 "cannot find your home folder; set MENTALOG_DIR and MENTALOG_CONFIG to say where mentalog keeps its files",

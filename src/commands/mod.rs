@@ -38,7 +38,7 @@ pub fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
 fn report_damaged(damaged: &[Damaged]) {
     for d in damaged {
         eprintln!(
-            "mentalog: cannot read {}: {} (skipped; the file was left as it is)",
+            "mentalog: cannot read {}: {} (skipped and left as it is; restore it from a backup, or move it out of the folder)",
             d.path.display(),
             d.reason
         );

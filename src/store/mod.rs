@@ -77,6 +77,18 @@ impl Store {
         self.root.join("plan.md")
     }
 
+    /// Creates `dir`, a folder inside the data folder, and any missing
+    /// folders between them as private (0700). Folders above the data folder
+    /// (such as ~/.local/share) are created with the usual permissions: they
+    /// are not mentalog's.
+    fn private_dir(&self, dir: &Path) -> Result<()> {
+        if let Some(parent) = self.root.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        }
+        create_private_dir_all(dir)
+    }
+
     /// Whether nothing has been written here yet.
     pub fn is_new(&self) -> bool {
         !self.entries_dir().exists() && !self.drafts_dir().exists()
@@ -90,7 +102,7 @@ impl Store {
             .join(entry.created.format("%m").to_string());
         let path = dir.join(entry.file_name());
         let json = to_json(entry)?;
-        create_private_dir_all(&dir)
+        self.private_dir(&dir)
             .and_then(|()| write_new(&path, json.as_bytes()))
             .with_context(|| {
                 format!(
@@ -177,14 +189,14 @@ impl Store {
     }
 
     pub fn write_sessions(&self, s: &Sessions) -> Result<()> {
-        create_private_dir_all(&self.root)?;
+        self.private_dir(&self.root)?;
         write_replace(&self.sessions_path(), to_json(s)?.as_bytes())
     }
 
     /// Saves (or replaces) the draft of a walk in progress.
     pub fn save_draft(&self, draft: &Draft) -> Result<PathBuf> {
         let dir = self.drafts_dir();
-        create_private_dir_all(&dir)?;
+        self.private_dir(&dir)?;
         let path = dir.join(format!("{}.json", draft.id));
         write_replace(&path, to_json(draft)?.as_bytes())?;
         Ok(path)
@@ -230,7 +242,7 @@ impl Store {
     }
 
     pub fn write_plan(&self, text: &str) -> Result<()> {
-        create_private_dir_all(&self.root)?;
+        self.private_dir(&self.root)?;
         write_replace(&self.plan_path(), text.as_bytes())
     }
 }

@@ -77,6 +77,24 @@ fn folders_are_0700_and_files_0600_under_a_permissive_umask() {
 }
 
 #[test]
+fn folders_above_the_data_folder_are_not_made_private() {
+    let sb = Sandbox::new();
+    let data = sb.tmp.path().join("share/deeper/mentalog");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 022; exec \"$0\" plan")
+        .arg(crate::sandbox::BIN)
+        .env("MENTALOG_DIR", &data)
+        .env("MENTALOG_CONFIG", sb.config())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(data.parent().unwrap()), 0o755, "not mentalog's folder");
+}
+
+#[test]
 fn an_entry_is_never_replaced() {
     let sb = Sandbox::new();
     let store = Store::new(sb.data());
