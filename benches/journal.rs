@@ -1,10 +1,12 @@
-//! How long reading a journal takes: loading and listing 1,000 and 5,000
-//! generated entries (about three and fifteen years of a few entries a week).
-//! Run with `cargo bench`.
+//! How long reading a journal takes: listing 1,000 and 5,000 generated
+//! entries (about five and twenty-five years of an entry every two days), and
+//! exporting 1,000 in each format. Run with `cargo bench`.
 
 use chrono::{DateTime, Duration};
 use mentalog::entry::{Answer, Entry, Feeling, Kind, PackRef, SCHEMA_VERSION, Value, keys};
+use mentalog::render::summary::{Format, render};
 use mentalog::store::Store;
+use mentalog::summary::{Period, build};
 
 fn main() {
     divan::main();
@@ -88,5 +90,26 @@ fn list(bencher: divan::Bencher, n: usize) {
         let mut out = Vec::with_capacity(1 << 20);
         mentalog::render::journal::list(&mut out, &refs, false).unwrap();
         out
+    });
+}
+
+#[divan::bench(args = ["md", "html", "json", "text"], sample_count = 20)]
+fn export_1000(bencher: divan::Bencher, format: &str) {
+    let (_dir, store) = journal(1_000);
+    let format = match format {
+        "md" => Format::Markdown,
+        "html" => Format::Html,
+        "json" => Format::Json,
+        _ => Format::Text,
+    };
+    let period = Period {
+        since: None,
+        until: chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+    };
+    bencher.bench_local(|| {
+        let loaded = store.load().unwrap();
+        let entries: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
+        let summary = build(&entries, period, None, false);
+        render(&summary, format, None).unwrap()
     });
 }
