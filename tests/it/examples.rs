@@ -34,22 +34,6 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every `*.json` file under `dir`, sorted.
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(items) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for item in items {
-        let path = item.unwrap().path();
-        if path.is_dir() {
-            json_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            out.push(path);
-        }
-    }
-    out.sort();
-}
-
 /// Where two texts first differ, as line number and the two lines.
 fn first_difference(expected: &str, actual: &str) -> String {
     let (mut e, mut a) = (expected.lines(), actual.lines());
@@ -119,13 +103,11 @@ fn sample_summaries_match_what_the_binary_writes() {
 #[test]
 fn sample_journal_is_a_fair_sample() {
     let journal = sample().join("journal");
-    let mut files = Vec::new();
-    json_files(&journal.join("entries"), &mut files);
-    let entries: Vec<serde_json::Value> = files
-        .iter()
-        .map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap())
-        .collect();
-    let shared = |e: &&serde_json::Value| e["shared"] == true;
+    let loaded = mentalog::store::Store::new(&journal).load().unwrap();
+    assert!(loaded.damaged.is_empty(), "{:?}", loaded.damaged);
+    let entries: Vec<mentalog::entry::Entry> =
+        loaded.entries.into_iter().map(|s| s.entry).collect();
+    let shared = |e: &&mentalog::entry::Entry| e.shared;
     let count_shared = entries.iter().filter(shared).count();
     let count_private = entries.len() - count_shared;
     assert!(
@@ -136,10 +118,7 @@ fn sample_journal_is_a_fair_sample() {
     assert!(count_shared >= 1, "no shared entry in the sample journal");
     assert!(count_private >= 1, "no private entry in the sample journal");
     assert!(
-        entries
-            .iter()
-            .filter(shared)
-            .any(|e| e["safety_lane"] == true),
+        entries.iter().filter(shared).any(|e| e.safety_lane),
         "the sample journal should hold a shared safety-lane entry, so the summary's safety section has content"
     );
 

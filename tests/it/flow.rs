@@ -52,6 +52,20 @@ fn finish(pack: &Pack, replies: Vec<Reply>) -> (Entry, Scripted) {
 }
 
 /// Replies for every step of the built-in pack, answering each, without nudges.
+/// The feelings of [`full_replies`]: angry at 7, hurt at `hurt`.
+fn angry_and_hurt(hurt: Option<u8>) -> Value {
+    Value::Feelings(vec![
+        Feeling {
+            name: "angry".into(),
+            intensity: Some(7),
+        },
+        Feeling {
+            name: "hurt".into(),
+            intensity: hurt,
+        },
+    ])
+}
+
 fn full_replies() -> Vec<Reply> {
     vec![
         t("11"),   // out of range, refused
@@ -90,16 +104,7 @@ fn a_full_walk_records_every_answer_with_its_question() {
     assert_eq!(entry.rating(keys::AFTER_DISTRESS), Some(3));
     assert_eq!(
         entry.answer(keys::SELF_FEELINGS).unwrap().value,
-        Value::Feelings(vec![
-            Feeling {
-                name: "angry".into(),
-                intensity: Some(7)
-            },
-            Feeling {
-                name: "hurt".into(),
-                intensity: Some(4)
-            },
-        ])
+        angry_and_hurt(Some(4))
     );
     assert_eq!(
         entry.answer(keys::SHARE_INCLUDE).unwrap().value,
@@ -374,19 +379,7 @@ fn feelings_are_saved_one_by_one_and_a_resumed_walk_asks_only_the_rest() {
     let (_, saved, result) = walk_with(&pack, &mut d, first);
     assert!(result.is_err());
     let last = saved.last().unwrap().clone();
-    assert_eq!(
-        last.answers.last().unwrap().value,
-        Value::Feelings(vec![
-            Feeling {
-                name: "angry".into(),
-                intensity: Some(7)
-            },
-            Feeling {
-                name: "hurt".into(),
-                intensity: None
-            },
-        ])
-    );
+    assert_eq!(last.answers.last().unwrap().value, angry_and_hurt(None));
     let mut resumed: Draft = serde_json::from_str(&serde_json::to_string(&last).unwrap()).unwrap();
     let (p, _, result) = walk_with(&pack, &mut resumed, all[7..].to_vec());
     result.unwrap();
@@ -402,16 +395,7 @@ fn feelings_are_saved_one_by_one_and_a_resumed_walk_asks_only_the_rest() {
     let entry = resumed.into_entry();
     assert_eq!(
         entry.answer(keys::SELF_FEELINGS).unwrap().value,
-        Value::Feelings(vec![
-            Feeling {
-                name: "angry".into(),
-                intensity: Some(7)
-            },
-            Feeling {
-                name: "hurt".into(),
-                intensity: Some(4)
-            },
-        ])
+        angry_and_hurt(Some(4))
     );
     assert_eq!(entry.answers.len(), pack.steps.len());
 }
