@@ -73,9 +73,21 @@ pub fn list(out: &mut impl Write, entries: &[&Stored], filtered: bool) -> io::Re
     Ok(())
 }
 
+/// The version of `mentalog list --json`.
+pub const LIST_SCHEMA: &str = "mentalog.list/1";
+
+/// `{"schema": "mentalog.list/1", "entries": [...]}`, newest first.
 pub fn list_json(out: &mut impl Write, entries: &[&Stored]) -> io::Result<()> {
-    let items: Vec<ListItem> = entries.iter().map(|s| ListItem::new(s)).collect();
-    serde_json::to_writer_pretty(&mut *out, &items)?;
+    #[derive(Serialize)]
+    struct List<'a> {
+        schema: &'static str,
+        entries: Vec<ListItem<'a>>,
+    }
+    let list = List {
+        schema: LIST_SCHEMA,
+        entries: entries.iter().map(|s| ListItem::new(s)).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &list)?;
     writeln!(out)
 }
 

@@ -222,7 +222,9 @@ fn list_is_newest_first_and_filters_by_day_and_count() {
         .args(["list", "-n", "1", "--json"])
         .assert()
         .success();
-    let items: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(list["schema"], "mentalog.list/1");
+    let items = &list["entries"];
     assert_eq!(items.as_array().unwrap().len(), 1);
     assert_eq!(items[0]["id"], "33333333");
     assert_eq!(items[0]["what_happened"], "Tuesday breakfast");
@@ -247,7 +249,7 @@ fn list_of_an_empty_journal_says_so() {
         .args(["list", "--json"])
         .assert()
         .success()
-        .stdout("[]\n");
+        .stdout("{\n  \"schema\": \"mentalog.list/1\",\n  \"entries\": []\n}\n");
 }
 
 #[test]
@@ -259,7 +261,7 @@ fn show_takes_a_unique_prefix() {
     let text = stdout(&out);
     assert!(text.contains(&format!("Entry {id}")));
     assert!(
-        text.contains("What happened?\n  line one\n  line two\n"),
+        text.contains("what was said and done.\n  line one\n  line two\n"),
         "{text}"
     );
     let out = sb

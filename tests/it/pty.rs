@@ -22,8 +22,7 @@ const SHOW_CURSOR: &str = "\x1b[?25h";
 const DISTRESS: &str =
     "How strong are your feelings right now? (0 = calm, 10 = as intense as it gets)";
 const SAFETY: &str = "Are you having thoughts of hurting yourself or ending your life right now?";
-const WHAT_HAPPENED: &str =
-    "Pick one moment from the last few days; a small one is fine. What happened?";
+const WHAT_HAPPENED: &str = "What happened? Describe it the way a camera would have caught it";
 const TURNING_POINT: &str =
     "Now rewind to just before things shifted for you. What was happening right at that point?";
 const FEELINGS: &str = "Which feelings were there for you?";
@@ -381,13 +380,13 @@ fn a_distress_of_nine_leads_to_the_safety_lane() {
     w.expect("This journal doesn't contact anyone.");
     let lane = w.expect("If you like, write a line or two about right now.");
     assert!(
-        !lane.contains("Pick one moment"),
+        !lane.contains("What happened?"),
         "the walk went on before the note: {lane:?}"
     );
     w.send("Going to call Sam");
     w.send(ENTER);
     let closing = w.expect("You can come back to this whenever you're ready.");
-    assert!(!closing.contains("Pick one moment"), "{closing:?}");
+    assert!(!closing.contains("What happened?"), "{closing:?}");
     let path = w.saved_path();
     let (rest, status) = w.finish();
     assert!(
