@@ -126,6 +126,13 @@ fn confirm(
     if format == Format::Html {
         eprintln!("(Shown above as text; the file will be HTML with the same words.)");
     }
+    // Ctrl-C at the question: show the cursor again and leave, writing nothing.
+    ctrlc::set_handler(|| {
+        let _ = console::Term::stderr().show_cursor();
+        eprintln!("\nNothing was written.");
+        std::process::exit(130);
+    })
+    .context("cannot set up Ctrl-C handling")?;
     let question = format!("Write this to {}?", path.display());
     match prompt::confirm(&question) {
         Err(prompt::PromptError::Interrupted) => Err(Error::Cancelled.into()),

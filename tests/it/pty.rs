@@ -439,6 +439,18 @@ fn export_to_a_file_shows_what_will_leave_and_asks_first() {
     assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
     assert!(!file.exists());
 
+    // Ctrl-C at the question writes nothing and gives the cursor back.
+    let mut w = Walk::spawn(&sb, &["export", "--since", "all", "--out", out]);
+    w.expect(question);
+    w.send(CTRL_C);
+    let (rest, status) = w.finish();
+    assert!(
+        rest.contains(SHOW_CURSOR) && rest.contains("Nothing was written."),
+        "{rest:?}"
+    );
+    assert!(matches!(status, WaitStatus::Exited(_, 130)), "{status:?}");
+    assert!(!file.exists());
+
     // Saying yes writes it, private.
     let mut w = Walk::spawn(&sb, &["export", "--since", "all", "--out", out]);
     w.expect("The words that would leave the machine.");
