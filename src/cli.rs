@@ -42,7 +42,7 @@ pub enum Command {
     Session(SessionCommand),
     /// Include an entry in what you export for your therapist
     Share(IdArg),
-    /// Keep an entry private again: it leaves no trace in any export
+    /// Keep an entry private again: exports from now on leave it out
     Unshare(IdArg),
     /// Print the JSON Schema of a document mentalog writes
     Schema(SchemaArgs),

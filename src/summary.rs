@@ -91,7 +91,6 @@ pub struct Glance {
     /// People named in two or more entries, by the patient's own labels.
     pub people: Vec<PersonCount>,
     pub certainty: Vec<u8>,
-    pub certainty_average: Option<f64>,
     /// Entries with a guess about the other person.
     pub guesses: usize,
     /// Of those, how many offered another way to read it.
@@ -200,12 +199,19 @@ fn text(e: &Entry, key: &str) -> Option<String> {
     e.text(key).map(clean).filter(|t| !t.trim().is_empty())
 }
 
-/// Drops control characters (but newlines and tabs) and carriage returns,
-/// so that no answer can move a terminal's cursor or hide text.
+/// Drops control characters (but newlines and tabs), which could drive a
+/// terminal, and the invisible characters that reorder or hide text
+/// (bidirectional overrides and isolates, zero-width space, byte-order mark).
 pub fn clean(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{FEFF}'))
         .collect()
+}
+
+/// [`clean`], on one line: for names and labels shown inside a sentence.
+pub fn one_line(s: &str) -> String {
+    clean(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn safety(shared: &[&Entry]) -> Safety {
@@ -240,7 +246,8 @@ fn safety(shared: &[&Entry]) -> Safety {
 }
 
 fn one_decimal(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    // + 0.0 turns a rounded -0.0 into 0.0, which prints the same everywhere.
+    (x * 10.0).round() / 10.0 + 0.0
 }
 
 fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
@@ -286,7 +293,7 @@ fn glance(shared: &[&Entry]) -> Glance {
             seen.push(key.clone());
             let slot = by_feeling
                 .entry(key)
-                .or_insert_with(|| (clean(f.name.trim()), 0, Vec::new()));
+                .or_insert_with(|| (one_line(&f.name), 0, Vec::new()));
             slot.1 += 1;
             slot.2.extend(f.intensity);
         }
@@ -317,7 +324,7 @@ fn glance(shared: &[&Entry]) -> Glance {
         if let Some(who) = text(e, keys::OTHER_WHO) {
             let slot = by_person
                 .entry(who.trim().to_lowercase())
-                .or_insert_with(|| (who.trim().to_string(), 0));
+                .or_insert_with(|| (one_line(&who), 0));
             slot.1 += 1;
         }
     }
@@ -347,7 +354,6 @@ fn glance(shared: &[&Entry]) -> Glance {
         average_change,
         feelings,
         people,
-        certainty_average: mean(certainty.iter().map(|&c| c as f64)),
         certainty,
         guesses: shared.iter().filter(guessed).count(),
         alternatives: shared
@@ -383,7 +389,7 @@ fn episodes(shared: &[&Entry]) -> Vec<Episode> {
             let mut main: Vec<Feeling> = feelings(e)
                 .iter()
                 .map(|f| Feeling {
-                    name: clean(&f.name),
+                    name: one_line(&f.name),
                     intensity: f.intensity,
                 })
                 .collect();
@@ -399,7 +405,7 @@ fn episodes(shared: &[&Entry]) -> Vec<Episode> {
                 chosen: text(e, keys::SHARE_TOPIC).is_some(),
                 what_happened: text(e, keys::WHAT_HAPPENED),
                 feelings: main,
-                who: text(e, keys::OTHER_WHO),
+                who: text(e, keys::OTHER_WHO).map(|w| one_line(&w)),
                 guess,
                 certainty: e.rating(keys::OTHER_CERTAINTY),
                 alternative: text(e, keys::OTHER_ALTERNATIVE),
@@ -416,16 +422,18 @@ fn view(e: &Entry) -> EntryView {
         created: time(e),
         pack: e.pack.clone(),
         safety_lane: e.safety_lane,
+        // "Include this entry...?" is yes for every entry here: it says nothing.
         answers: e
             .answers
             .iter()
+            .filter(|a| a.key != keys::SHARE_INCLUDE)
             .map(|a| {
                 let value = match &a.value {
                     Value::Text(t) => Value::Text(clean(t)),
                     Value::Feelings(f) => Value::Feelings(
                         f.iter()
                             .map(|f| Feeling {
-                                name: clean(&f.name),
+                                name: one_line(&f.name),
                                 intensity: f.intensity,
                             })
                             .collect(),

@@ -64,16 +64,18 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
 
     let loaded = store.load()?;
     super::report_damaged(&loaded.damaged);
+    let journal: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
     // Only shared entries of the period go any further.
-    let mut entries: Vec<Entry> = loaded
-        .entries
-        .into_iter()
-        .map(|s| s.entry)
+    let mut entries: Vec<Entry> = journal
+        .iter()
         .filter(|e| e.shared && period.contains(e))
+        .cloned()
         .collect();
     if args.pseudonymize {
         super::plan::warn_config(ctx);
-        let names = Pseudonyms::new(&entries, &ctx.config.names);
+        // Names from the whole journal are looked for, so that a person named
+        // in a private entry is still swapped out of a shared one.
+        let names = Pseudonyms::new(&journal, &entries, &ctx.config.names);
         entries = entries.iter().map(|e| names.entry(e)).collect();
     }
     let summary = summary::build(
@@ -90,6 +92,18 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     match &args.out {
         _ if args.preview => write_stdout(&document)?,
         Some(path) => {
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if !folder.is_dir() {
+                return Err(Error::Usage(format!(
+                    "--out {}: the folder {} does not exist; create it first or choose another",
+                    path.display(),
+                    folder.display()
+                ))
+                .into());
+            }
             if ctx.interactive && !args.yes && !confirm(&summary, format, &document, path)? {
                 eprintln!("Nothing was written.");
                 return super::skipped(&loaded.damaged);
@@ -127,15 +141,14 @@ fn confirm(
         eprintln!("(Shown above as text; the file will be HTML with the same words.)");
     }
     // Ctrl-C at the question: show the cursor again and leave, writing nothing.
-    ctrlc::set_handler(|| {
-        let _ = console::Term::stderr().show_cursor();
-        eprintln!("\nNothing was written.");
-        std::process::exit(130);
-    })
-    .context("cannot set up Ctrl-C handling")?;
+    ctrlc::set_handler(|| stop()).context("cannot set up Ctrl-C handling")?;
     let question = format!("Write this to {}?", path.display());
     match prompt::confirm(&question) {
-        Err(prompt::PromptError::Interrupted) => Err(Error::Cancelled.into()),
+        Err(prompt::PromptError::Interrupted) => stop(),
         other => Ok(other?),
     }
+}
+
+fn stop() -> ! {
+    super::stop(|| "Nothing was written.".to_string())
 }

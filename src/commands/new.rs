@@ -349,24 +349,15 @@ fn keep_answers(store: &Store, draft: &Draft, err: anyhow::Error) -> anyhow::Err
     }
 }
 
-/// Ctrl-C, a closed terminal or SIGTERM: every answer given is already in the
-/// draft, so show the cursor again, say so, and leave. The lock keeps the
-/// signal handler and the walk from both doing it.
+/// Ctrl-C, a closed terminal or SIGTERM: every answer given is already in
+/// the draft (or, if the disk refused it, is printed now).
 fn stop_interrupted() -> ! {
-    static STOPPING: Mutex<()> = Mutex::new(());
-    let _guard = STOPPING.lock();
-    let term = console::Term::stderr();
-    let _ = term.show_cursor();
-    let unsaved = UNSAVED.lock().ok().and_then(|u| u.clone());
-    let _ = match unsaved {
-        None => writeln!(
-            std::io::stderr(),
-            "\n\nStopped. Your answers so far are kept; run 'mentalog new' to carry on."
-        ),
-        Some(json) => writeln!(
-            std::io::stderr(),
-            "\n\nStopped. Your answers could not be saved, so here they are to copy:\n{json}"
-        ),
-    };
-    std::process::exit(130)
+    super::stop(|| match UNSAVED.lock().ok().and_then(|u| u.clone()) {
+        None => {
+            "Stopped. Your answers so far are kept; run 'mentalog new' to carry on.".to_string()
+        }
+        Some(json) => {
+            format!("Stopped. Your answers could not be saved, so here they are to copy:\n{json}")
+        }
+    })
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::entry::{Entry, keys, rfc3339_seconds};
 use crate::flow::first_words;
 use crate::store::Stored;
+use crate::summary::clean;
 
 /// One line of `mentalog list --json`.
 #[derive(Debug, Serialize)]
@@ -55,7 +56,7 @@ pub fn list(out: &mut impl Write, entries: &[&Stored], filtered: bool) -> io::Re
         let what = e
             .text(keys::WHAT_HAPPENED)
             .or_else(|| e.text(keys::SAFETY_NOTE))
-            .map(|t| first_words(t, WHAT_WIDTH))
+            .map(|t| first_words(&clean(t), WHAT_WIDTH))
             .unwrap_or_else(|| "-".to_string());
         let pad = WHAT_WIDTH.saturating_sub(what.chars().count());
         let rating = |r: Option<u8>| r.map_or("-".to_string(), |r| r.to_string());
@@ -107,15 +108,16 @@ pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
     writeln!(out, "{about}")?;
     for a in &e.answers {
         writeln!(out)?;
-        writeln!(out, "{}", a.question)?;
-        for line in a.value.plain_text().lines() {
+        // What the person typed is shown, but nothing in it may drive the terminal.
+        writeln!(out, "{}", clean(&a.question))?;
+        for line in clean(&a.value.plain_text()).lines() {
             writeln!(out, "  {line}")?;
         }
     }
     if let Some(n) = &e.nudge {
         writeln!(out)?;
-        writeln!(out, "{}", n.text)?;
-        let answer = n.answer.as_deref().unwrap_or("(skipped)");
+        writeln!(out, "{}", clean(&n.text))?;
+        let answer = clean(n.answer.as_deref().unwrap_or("(skipped)"));
         for line in answer.lines() {
             writeln!(out, "  {line}")?;
         }

@@ -163,8 +163,13 @@ pub fn markdown_inline(text: &str) -> String {
 }
 
 /// Longer text as a Markdown block quote, keeping its lines and paragraphs.
-fn blockquote(value: Value) -> Value {
+/// Only in Markdown is the result trusted as is; in any other template
+/// (a clinic's HTML, say) it is escaped like every other value.
+fn blockquote(state: &State, value: Value) -> Value {
     let text = value.to_string();
+    if !matches!(state.auto_escape(), AutoEscape::Custom(name) if name == MARKDOWN) {
+        return Value::from(text);
+    }
     let mut out = String::new();
     for (i, para) in paragraphs(&text).iter().enumerate() {
         if i > 0 {
@@ -381,7 +386,18 @@ mod tests {
         assert_eq!(markdown_inline("12. b"), r"12\. b");
         assert_eq!(markdown_inline("<b>&amp;"), r"\<b\>\&amp;");
         assert_eq!(markdown_inline("a\nb"), "a b");
-        let q = blockquote(Value::from("one\ntwo\n\nthree"));
-        assert_eq!(q.to_string(), "> one\\\n> two\n>\n> three");
+        let env = environment();
+        let quote = |name: &str| {
+            env.template_from_named_str(name, "{{ x | blockquote }}")
+                .unwrap()
+                .render(minijinja::context! { x => "one\n<two>\n\nthree" })
+                .unwrap()
+        };
+        assert_eq!(quote("t.md"), "> one\\\n> \\<two\\>\n>\n> three");
+        assert_eq!(
+            quote("t.html"),
+            "one\n&lt;two&gt;\n\nthree",
+            "escaped outside Markdown"
+        );
     }
 }

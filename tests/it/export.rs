@@ -23,6 +23,16 @@ const TABLE: &str = "| a | b |\n|---|---|\n| c | d |";
 const LINK: &str = "[not a link](http://example.invalid)";
 const EMOJI: &str = "I cried 😢 then laughed 🙂";
 const RTL: &str = "مرحبا بالعالم and שלום";
+/// Lines that would be Markdown blocks if they were not escaped.
+const BLOCKS: [&str; 5] = [
+    "- not a list",
+    "> not a quote",
+    "1. not ordered",
+    "---",
+    "===",
+];
+/// A terminal escape and a right-to-left override: both must be dropped.
+const INVISIBLE: &str = "clear\u{1b}[2Jscreen and \u{202E}reversed";
 
 const PRIVATE_TEXT: &str = "PRIVATE-ZEBRA-TEXT";
 const PRIVATE_SAFETY: &str = "PRIVATE-HERON-NOTE";
@@ -84,6 +94,10 @@ fn fixture() -> Sandbox {
     let hostile = [
         SCRIPT, TEXTAREA, HEADING, EMPHASIS, CODE, TABLE, LINK, EMOJI, RTL,
     ]
+    .into_iter()
+    .chain(BLOCKS)
+    .chain(["    not code", INVISIBLE])
+    .collect::<Vec<_>>()
     .join("\n");
     let mut e1 = entry(
         "a1a1a1a1000000000000000000000001",
@@ -303,7 +317,10 @@ fn markdown_shows_the_patients_words_as_text_never_as_markup() {
         RTL,
         "| a | b |",
         "|---|---|",
-    ] {
+    ]
+    .into_iter()
+    .chain(BLOCKS)
+    {
         assert!(
             texts.contains(hostile),
             "{hostile:?} is not shown as written"
@@ -620,4 +637,121 @@ fn unsharing_takes_an_entry_out_and_sharing_puts_it_in() {
     assert!(out.contains(PRIVATE_TEXT));
     let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&out).unwrap();
     assert_eq!(map["glance"]["entries"], 3);
+}
+
+#[test]
+fn nothing_invisible_or_terminal_driving_gets_through() {
+    let sb = fixture();
+    for format in FORMATS {
+        let out = export(&sb, &["--format", format]);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202E}'),
+            "{format}"
+        );
+        assert!(
+            out.contains("2Jscreen and reversed"),
+            "{format}: the words stay"
+        );
+    }
+}
+
+#[test]
+fn private_entries_change_not_one_byte_of_any_export() {
+    let sb = fixture();
+    let with: Vec<String> = FORMATS
+        .iter()
+        .flat_map(|f| {
+            [
+                export(&sb, &["--format", f]),
+                export(&sb, &["--format", f, "--pseudonymize"]),
+            ]
+        })
+        .collect();
+    for id in ["d4d4d4d4", "e5e5e5e5"] {
+        let file = sb
+            .entry_files()
+            .into_iter()
+            .find(|p| p.to_string_lossy().contains(id))
+            .unwrap();
+        std::fs::remove_file(file).unwrap();
+    }
+    let without: Vec<String> = FORMATS
+        .iter()
+        .flat_map(|f| {
+            [
+                export(&sb, &["--format", f]),
+                export(&sb, &["--format", f, "--pseudonymize"]),
+            ]
+        })
+        .collect();
+    for (a, b) in with.iter().zip(&without) {
+        assert!(
+            a == b,
+            "a private entry changed an export:\n{}",
+            first_difference(a, b)
+        );
+    }
+}
+
+fn first_difference(a: &str, b: &str) -> String {
+    a.lines()
+        .zip(b.lines())
+        .find(|(x, y)| x != y)
+        .map(|(x, y)| format!("with:    {x}\nwithout: {y}"))
+        .unwrap_or_else(|| "one is longer".into())
+}
+
+#[test]
+fn a_clinic_html_template_escapes_blockquoted_text_too() {
+    let sb = fixture();
+    let tmpl = sb.tmp.path().join("clinic.html");
+    std::fs::write(
+        &tmpl,
+        "<div>{% for t in s.topics %}{{ t.text | blockquote }}{% endfor %}</div>\n",
+    )
+    .unwrap();
+    let out = export(
+        &sb,
+        &["--format", "html", "--template", tmpl.to_str().unwrap()],
+    );
+    assert!(!out.contains("<script"), "{out}");
+    assert!(out.contains("&lt;script&gt;"), "{out}");
+}
+
+#[test]
+fn sharing_rewrites_the_entry_privately_and_keeps_its_answer_in_step() {
+    let sb = fixture();
+    sb.assert_cmd().args(["unshare", "a1a1"]).assert().success();
+    let file = sb
+        .entry_files()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("a1a1a1a1"))
+        .unwrap();
+    let doc = crate::sandbox::read_json(&file);
+    assert_eq!(doc["shared"], false);
+    assert_eq!(crate::sandbox::answer(&doc, "share.include"), &json!(false));
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    sb.assert_cmd().args(["share", "a1a1"]).assert().success();
+    let doc = crate::sandbox::read_json(&file);
+    assert_eq!(doc["shared"], true);
+    assert_eq!(crate::sandbox::answer(&doc, "share.include"), &json!(true));
+}
+
+#[test]
+fn out_into_a_missing_folder_says_so_and_writes_nothing() {
+    let sb = fixture();
+    let out = sb
+        .assert_cmd()
+        .args(["export", "--out"])
+        .arg(sb.tmp.path().join("nope/summary.md"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(
+        err.contains("nope") && err.contains("create it first"),
+        "{err}"
+    );
 }
