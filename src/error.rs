@@ -1,5 +1,6 @@
 //! Errors that need their own exit code, and the mapping to exit codes:
-//! 0 success, 1 failure, 2 usage or "needs a terminal", 130 cancelled.
+//! 0 success, 1 failure, 2 usage or "needs a terminal". Ctrl-C exits 130
+//! straight from the prompt that saw it (see `commands::stop`).
 
 /// An error that decides the exit code. Anything else exits 1.
 #[derive(Debug, thiserror::Error)]
@@ -7,9 +8,6 @@ pub enum Error {
     /// The command was used in a way that cannot work; exit 2.
     #[error("{0}")]
     Usage(String),
-    /// The person stopped; exit 130.
-    #[error("stopped")]
-    Cancelled,
     /// Some files could not be read; they were named on stderr and skipped. Exit 1.
     #[error(
         "{} could not be read and {} skipped (named above; nothing was changed)",
@@ -23,7 +21,6 @@ pub enum Error {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     match err.downcast_ref::<Error>() {
         Some(Error::Usage(_)) => 2,
-        Some(Error::Cancelled) => 130,
         _ => 1,
     }
 }

@@ -8,11 +8,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if mentalog::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let code = mentalog::exit_code(&err);
-            if code != 130 {
-                eprintln!("mentalog: error: {err:#}");
-            }
-            ExitCode::from(code)
+            eprintln!("mentalog: error: {err:#}");
+            ExitCode::from(mentalog::exit_code(&err))
         }
     }
 }
