@@ -311,6 +311,21 @@ impl Entry {
     }
 }
 
+/// Drops control characters (but newlines and tabs), which could drive a
+/// terminal, and the invisible characters that reorder or hide text
+/// (bidirectional overrides and isolates, zero-width space, byte-order mark).
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{FEFF}'))
+        .collect()
+}
+
+/// [`clean`], on one line: for names and labels shown inside a sentence.
+pub fn one_line(s: &str) -> String {
+    clean(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 pub fn short_id(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
 }

@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::entry::{Entry, Feeling, Kind, NudgeRecord, PackRef, Value, keys, rfc3339_seconds};
+use crate::entry::{
+    Entry, Feeling, Kind, NudgeRecord, PackRef, Value, clean, keys, one_line, rfc3339_seconds,
+};
 
 /// The version of the summary document; its JSON Schema is `schemas/summary.schema.json`.
 pub const SCHEMA: &str = "mentalog.summary/1";
@@ -197,21 +199,6 @@ fn time(e: &Entry) -> String {
 /// A text answer with anything that could drive a terminal removed, or `None` when blank.
 fn text(e: &Entry, key: &str) -> Option<String> {
     e.text(key).map(clean).filter(|t| !t.trim().is_empty())
-}
-
-/// Drops control characters (but newlines and tabs), which could drive a
-/// terminal, and the invisible characters that reorder or hide text
-/// (bidirectional overrides and isolates, zero-width space, byte-order mark).
-pub fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{FEFF}'))
-        .collect()
-}
-
-/// [`clean`], on one line: for names and labels shown inside a sentence.
-pub fn one_line(s: &str) -> String {
-    clean(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn safety(shared: &[&Entry]) -> Safety {

@@ -4,10 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::entry::{Entry, keys, rfc3339_seconds};
+use crate::entry::{Entry, clean, keys, rfc3339_seconds};
 use crate::flow::first_words;
 use crate::store::Stored;
-use crate::summary::clean;
 
 /// One line of `mentalog list --json`.
 #[derive(Debug, Serialize)]
