@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the entry file format. Bump it when the shape changes, and keep
 /// reading the older versions.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2 added what the safety lane and the walk record besides the
+/// answers (`safety_shared`, `plan`, `rechecks`, `follows`, `plan_opened`,
+/// an answer's `framing`, a nudge's `after`); version 1 files read as they are.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Keys of the steps whose meaning the safety lane and the summary rely on.
 pub mod keys {
@@ -31,6 +34,8 @@ pub mod keys {
     pub const SHARE_INCLUDE: &str = "share.include";
     /// The line or two written in the safety lane; not a pack step.
     pub const SAFETY_NOTE: &str = "safety.note";
+    /// What the therapist may see of a safety-lane entry; not a pack step.
+    pub const SAFETY_SHARE: &str = "safety.share";
 }
 
 /// What sort of answer a step takes.
@@ -225,6 +230,10 @@ pub struct Answer {
     pub key: String,
     pub kind: Kind,
     pub question: String,
+    /// Words shown with the question that change how it is read ("this is a
+    /// guess"), stored so the answer is read as it was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framing: Option<String>,
     pub value: Value,
 }
 
@@ -243,6 +252,40 @@ pub struct NudgeRecord {
     pub id: String,
     pub text: String,
     pub answer: Option<String>,
+    /// The step whose answer drew the nudge (absent in version 1 files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+/// What a person chose, at the end of the safety lane, that the therapist may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LaneShare {
+    /// The whole entry, note included.
+    Whole,
+    /// Only that the safety steps opened: date, distress, the safety answer.
+    StepsOnly,
+    /// Nothing: the entry stays private.
+    Nothing,
+}
+
+/// Whether a written crisis plan and contacts existed when the lane (or the
+/// closing after rising distress) was shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanState {
+    pub plan_written: bool,
+    pub contacts: bool,
+}
+
+/// The arrival check asked again when an unfinished entry was resumed after a gap.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recheck {
+    #[serde(with = "rfc3339_seconds")]
+    pub at: DateTime<FixedOffset>,
+    pub distress: u8,
+    pub safety: String,
 }
 
 /// One journal entry, as stored in its JSON file.
@@ -260,6 +303,31 @@ pub struct Entry {
     pub answers: Vec<Answer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nudge: Option<NudgeRecord>,
+    /// The therapist may see that the safety steps opened (date, distress,
+    /// safety answer), even when the entry itself is private.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub safety_shared: bool,
+    /// Set when the lane or its closing was shown: what plan there was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanState>,
+    /// Arrival checks asked again on resuming after a gap, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rechecks: Vec<Recheck>,
+    /// The id of the safety-lane entry this entry looks back at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<String>,
+    /// Distress at the end reached the threshold or rose sharply, so the
+    /// lane's closing was shown before saving.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub distress_rose: bool,
+    /// How often the crisis plan was opened during the walk; recorded only
+    /// when the person has turned that on in the config.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_opened: Option<u32>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Entry {
@@ -273,6 +341,27 @@ impl Entry {
 
     pub fn rating(&self, key: &str) -> Option<u8> {
         self.answer(key).and_then(|a| a.value.as_rating())
+    }
+
+    /// The distress of the latest arrival check: a recheck on resuming, or
+    /// the first one.
+    pub fn latest_arrival(&self) -> Option<u8> {
+        self.rechecks
+            .last()
+            .map(|r| r.distress)
+            .or_else(|| self.rating(keys::ARRIVAL_DISTRESS))
+    }
+
+    /// Whether distress at the end reached `threshold` or rose by `rise` or
+    /// more since the latest arrival check: writing raised it.
+    pub fn distress_rose(&self, threshold: u8, rise: u8) -> bool {
+        distress_rose(self.latest_arrival(), self.rating(keys::AFTER_DISTRESS), threshold, rise)
+    }
+
+    /// The safety answer when it was "yes" or "not sure".
+    pub fn worrying_answer(&self) -> Option<&str> {
+        self.text(keys::ARRIVAL_SAFETY)
+            .filter(|a| *a == "yes" || *a == "not sure")
     }
 
     /// The first eight characters of the id, used in file names and listings.
@@ -308,6 +397,30 @@ impl Entry {
             ));
         }
         Ok(())
+    }
+}
+
+/// See [`Entry::distress_rose`].
+pub fn distress_rose(arrival: Option<u8>, after: Option<u8>, threshold: u8, rise: u8) -> bool {
+    match after {
+        Some(a) => a >= threshold || arrival.is_some_and(|s| a >= s.saturating_add(rise)),
+        None => false,
+    }
+}
+
+/// The first line of `text`, cut at `max` characters with an ellipsis.
+pub fn first_words(text: &str, max: usize) -> String {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    let line = one_line(line);
+    if line.chars().count() <= max {
+        line
+    } else {
+        let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
     }
 }
 
