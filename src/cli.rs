@@ -21,6 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Plain prompts: one printed line per question, lists answered by number, nothing redrawn (for screen readers) [env: MENTALOG_PLAIN=1]
+    #[arg(long, global = true)]
+    pub plain: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

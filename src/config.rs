@@ -15,6 +15,11 @@ pub struct Config {
     pub contacts: Vec<Contact>,
     /// Names of people mapped to the roles to show instead ("Anna" = "my sister").
     pub names: BTreeMap<String, String>,
+    /// Plain mode: one printed line per question, nothing redrawn.
+    pub plain: bool,
+    /// Count how often the crisis plan is opened during an entry, so the
+    /// count can be shared. Off by default: while off, nothing is recorded.
+    pub share_plan_openings: bool,
     /// What could not be read, each naming the file and the place; the rest
     /// of the file is still used.
     pub problems: Vec<String>,
@@ -80,8 +85,15 @@ impl Config {
         let mut threshold = None;
         let mut contacts = Vec::new();
         let mut names = BTreeMap::new();
+        let mut plain = false;
+        let mut openings = false;
         for (key, value) in table {
             match key.as_str() {
+                "plain" | "share_plan_openings" => match value.as_bool() {
+                    Some(b) if key == "plain" => plain = b,
+                    Some(b) => openings = b,
+                    None => problem(format!("{key} must be true or false, not {value}")),
+                },
                 "safety_threshold" => match value.as_integer() {
                     Some(t @ 0..=10) => threshold = Some(t as u8),
                     _ => problem(format!(
@@ -120,13 +132,15 @@ impl Config {
                     ),
                 },
                 other => problem(format!(
-                    "unknown setting `{other}` was ignored (known: safety_threshold, contacts, names)"
+                    "unknown setting `{other}` was ignored (known: safety_threshold, contacts, names, plain, share_plan_openings)"
                 )),
             }
         }
         config.safety_threshold = threshold;
         config.contacts = contacts;
         config.names = names;
+        config.plain = plain;
+        config.share_plan_openings = openings;
         config
     }
 

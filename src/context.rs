@@ -1,5 +1,7 @@
-//! Everything resolved once before a command runs: paths, the clock and
-//! whether we may prompt. Commands get it as a parameter.
+//! Everything resolved once before a command runs: paths, config, the
+//! clock, the store and the prompter. Commands get it as a parameter, so a
+//! test can run any of them in-process with a fixed clock and a scripted
+//! prompter.
 
 use std::io::IsTerminal;
 
@@ -9,34 +11,83 @@ use chrono::{DateTime, FixedOffset, Local, SubsecRound};
 use crate::cli::Cli;
 use crate::config::Config;
 use crate::paths::Paths;
+use crate::prompt::{self, NoTerminal, PlainPrompter, Prompter, TerminalPrompter};
+use crate::store::Store;
 
 pub struct Context {
     pub paths: Paths,
     /// The config file, read leniently: its problems are listed in it.
     pub config: Config,
-    /// Now, in the local offset, to the whole second.
+    /// Now, in the local offset, to the whole second: when the command started.
     pub now: DateTime<FixedOffset>,
+    /// The time as it goes on (fixed when `now` is).
+    pub clock: Box<dyn Fn() -> DateTime<FixedOffset>>,
     /// Whether stdin and stderr are terminals, so prompts can be shown.
     pub interactive: bool,
+    pub store: Store,
+    /// Asks the person things; fails at once when there is no terminal.
+    pub prompter: Box<dyn Prompter>,
 }
 
 impl Context {
     pub fn resolve(cli: &Cli) -> Result<Context> {
         let paths = Paths::resolve(cli.dir.as_deref(), cli.config.as_deref())?;
         // MENTALOG_NOW fixes the clock (RFC 3339), for tests and reproducible examples.
-        let now = match std::env::var("MENTALOG_NOW") {
-            Ok(s) if !s.is_empty() => DateTime::parse_from_rfc3339(&s)
-                .with_context(|| format!("MENTALOG_NOW must be an RFC 3339 time, not {s:?}"))?,
-            _ => Local::now().fixed_offset(),
-        }
-        .trunc_subsecs(0);
+        let fixed = match std::env::var("MENTALOG_NOW") {
+            Ok(s) if !s.is_empty() => Some(
+                DateTime::parse_from_rfc3339(&s)
+                    .with_context(|| format!("MENTALOG_NOW must be an RFC 3339 time, not {s:?}"))?
+                    .trunc_subsecs(0),
+            ),
+            _ => None,
+        };
+        let clock: Box<dyn Fn() -> DateTime<FixedOffset>> = match fixed {
+            Some(t) => Box::new(move || t),
+            None => Box::new(|| Local::now().fixed_offset().trunc_subsecs(0)),
+        };
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         let config = Config::load(&paths.config);
+        let store = Store::new(&paths.data);
+        let plain = cli.plain
+            || std::env::var("MENTALOG_PLAIN").is_ok_and(|v| v == "1" || v == "true")
+            || config.plain;
+        let editor = prompt::editor_command();
+        let prompter: Box<dyn Prompter> = if !interactive {
+            Box::new(NoTerminal)
+        } else if plain {
+            Box::new(PlainPrompter::new(store.editing_dir(), editor))
+        } else {
+            Box::new(TerminalPrompter::new(store.editing_dir(), editor))
+        };
+        if interactive {
+            crate::signal::install()?;
+        }
         Ok(Context {
+            now: clock(),
+            clock,
             config,
             paths,
-            now,
             interactive,
+            store,
+            prompter,
         })
+    }
+
+    /// A context with a fixed time and the given prompter, as if in a terminal.
+    pub fn new(
+        paths: Paths,
+        config: Config,
+        now: DateTime<FixedOffset>,
+        prompter: Box<dyn Prompter>,
+    ) -> Context {
+        Context {
+            store: Store::new(&paths.data),
+            paths,
+            config,
+            now,
+            clock: Box::new(move || now),
+            interactive: true,
+            prompter,
+        }
     }
 }

@@ -1,6 +1,5 @@
 //! Errors that need their own exit code, and the mapping to exit codes:
-//! 0 success, 1 failure, 2 usage or "needs a terminal". Ctrl-C exits 130
-//! straight from the prompt that saw it (see `commands::stop`).
+//! 0 success, 1 failure, 2 usage or "needs a terminal", 130 cancelled.
 
 /// An error that decides the exit code. Anything else exits 1.
 #[derive(Debug, thiserror::Error)]
@@ -15,13 +14,25 @@ pub enum Error {
         if *.0 == 1 { "was" } else { "were" }
     )]
     Skipped(usize),
+    /// The person pressed Ctrl-C; what was kept is said in the message. Exit 130.
+    #[error("{0}")]
+    Cancelled(String),
 }
 
 /// The exit code for an error returned by [`crate::run`].
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     match err.downcast_ref::<Error>() {
         Some(Error::Usage(_)) => 2,
+        Some(Error::Cancelled(_)) => 130,
         _ => 1,
+    }
+}
+
+/// The message of a cancelled command, said without "error".
+pub fn cancelled(err: &anyhow::Error) -> Option<&str> {
+    match err.downcast_ref::<Error>() {
+        Some(Error::Cancelled(msg)) => Some(msg),
+        _ => None,
     }
 }
 

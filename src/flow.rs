@@ -1,143 +1,54 @@
 //! The guided walk as logic over a [`Prompter`]: the order of the steps,
-//! skipping, the safety lane, the one nudge, drafts and resuming. It saves
-//! nothing itself: after every answer it hands the draft to `save`.
+//! skipping, going back, the safety lane and its closing, the one nudge,
+//! and the questions around drafts. It saves nothing itself: after every
+//! answer it hands the draft to `save`. Pure but for the Prompter.
 
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
 
+use crate::draft::{Draft, PendingEdit};
 use crate::entry::{
-    self, Answer, Entry, Feeling, Kind, NudgeRecord, PackRef, Value, YES_NO_UNSURE, keys,
+    self, Answer, Feeling, Kind, LaneShare, NudgeRecord, PlanState, Recheck, Value, YES_NO_UNSURE,
+    first_words, keys,
 };
 use crate::pack::{Nudge, Pack, Step};
-use crate::prompt::{PromptError, Prompter};
+use crate::prompt::{Ask, Got, PromptError, Prompter};
 
-/// Said in the safety lane, whatever the pack.
-pub const EMERGENCY_LINE: &str =
-    "If you are in immediate danger, call your local emergency number.";
-/// Said at setup and in the safety lane, whatever the pack.
-pub const NO_CONTACT_LINE: &str =
-    "This journal doesn't contact anyone. Your therapist sees only what you choose to export.";
-/// What a person types at a text question to write the answer in their editor.
-pub const EDIT_COMMAND: &str = "/edit";
-/// What a person types at a text question to see their crisis plan, at any point.
-pub const PLAN_COMMAND: &str = "/plan";
+pub use crate::render::plan::{EMERGENCY_LINE, NO_CONTACT_LINE};
 
 const SKIP_ITEM: &str = "(skip this one)";
 const OWN_WORDS_ITEM: &str = "something else, in my own words";
+/// Why the arrival check cannot be skipped.
+pub const ARRIVAL_NEEDED: &str =
+    "This one is needed so that mentalog can show your crisis plan when things are very hard.";
+const NO_WAY_BACK: &str = "There is no earlier question to go back to from here.";
+const NUDGE_OPTIONAL: &str = "This one is optional: press Enter to skip it.";
+
+/// The question at the end of the safety lane, and its three answers.
+pub const LANE_SHARE_QUESTION: &str = "May your therapist see that today was this hard?";
+pub const LANE_SHARE_HELP: &str = "Nothing is sent now: this only decides what goes into a summary when you export one. You can change it later with mentalog share or unshare.";
+pub const LANE_SHARE_ITEMS: [&str; 3] = [
+    "Yes, the whole entry, with what you wrote",
+    "Only that the safety steps opened today: the date, how strong your feelings were and your answer about safety, not what you wrote",
+    "No, keep it private: nothing of it will be in a summary",
+];
 
 /// What the walk needs besides the pack.
 pub struct Settings<'a> {
     /// Distress at or above this leads to the safety lane.
     pub threshold: u8,
-    /// The person's crisis plan, as written.
-    pub plan: &'a str,
-    /// The crisis contacts from the config, one line each.
-    pub contacts: &'a [String],
-}
-
-/// An entry in progress, saved after every answer so that nothing is lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Draft {
-    pub schema: u32,
-    pub id: String,
-    #[serde(with = "entry::rfc3339_seconds")]
-    pub created: DateTime<FixedOffset>,
-    pub pack: PackRef,
-    pub answers: Vec<Answer>,
-    /// Steps already asked, answered or skipped, so a resumed walk goes on
-    /// from where it stopped.
-    pub visited: Vec<String>,
-    pub safety_lane: bool,
-    pub nudge: Option<NudgeRecord>,
-    /// While the feelings step is under way: how many intensities have been
-    /// asked, so a resumed walk asks only the rest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feelings_asked: Option<usize>,
-}
-
-impl Draft {
-    pub fn new(id: String, created: DateTime<FixedOffset>, pack: &Pack) -> Draft {
-        Draft {
-            schema: entry::SCHEMA_VERSION,
-            id,
-            created,
-            pack: pack.reference(),
-            answers: Vec::new(),
-            visited: Vec::new(),
-            safety_lane: false,
-            nudge: None,
-            feelings_asked: None,
-        }
-    }
-
-    fn visited(&self, key: &str) -> bool {
-        self.visited.iter().any(|k| k == key)
-    }
-
-    fn record(&mut self, key: &str, kind: Kind, question: &str, value: Option<Value>) {
-        if let Some(value) = value {
-            self.answers.push(Answer {
-                key: key.to_string(),
-                kind,
-                question: question.to_string(),
-                value,
-            });
-        }
-        self.visited.push(key.to_string());
-    }
-
-    /// The finished entry. Only an explicit yes shares it; the safety lane's
-    /// entries stay private until the person shares them.
-    pub fn into_entry(self) -> Entry {
-        let shared = !self.safety_lane
-            && self
-                .answers
-                .iter()
-                .any(|a| a.key == keys::SHARE_INCLUDE && a.value == Value::Bool(true));
-        Entry {
-            schema: entry::SCHEMA_VERSION,
-            id: self.id,
-            created: self.created,
-            pack: self.pack,
-            shared,
-            safety_lane: self.safety_lane,
-            answers: self.answers,
-            nudge: self.nudge,
-        }
-    }
-
-    /// A line that helps the person recognise the draft.
-    pub fn describe(&self) -> String {
-        let when = self.created.format("%a %-d %b, %H:%M");
-        let answered = self.answers.len();
-        let words = match self
-            .answers
-            .iter()
-            .find(|a| a.key == keys::WHAT_HAPPENED)
-            .and_then(|a| a.value.as_text())
-        {
-            Some(t) => format!(": \"{}\"", first_words(t, 40)),
-            None => String::new(),
-        };
-        let plural = if answered == 1 { "" } else { "s" };
-        format!("started {when}, {answered} answer{plural} so far{words}")
-    }
-}
-
-/// The first line of `text`, cut at `max` characters with an ellipsis.
-pub fn first_words(text: &str, max: usize) -> String {
-    let line = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    if line.chars().count() <= max {
-        line.to_string()
-    } else {
-        let cut: String = line.chars().take(max.saturating_sub(1)).collect();
-        format!("{}…", cut.trim_end())
-    }
+    /// A rise this large by the end shows the lane's closing.
+    pub rise: u8,
+    /// The crisis plan as shown (see `render::plan`): the plan or words for
+    /// now, the contacts, the emergency line and the no-contact line.
+    pub plan: &'a [String],
+    /// Whether a written plan and contacts exist, recorded when shown.
+    pub plan_state: PlanState,
+    /// Whether openings of the plan are counted (the person turned it on).
+    pub count_plan_openings: bool,
+    /// What the person wrote in the lane, when this entry follows it.
+    pub starting_point: Option<&'a str>,
+    /// The time, for when each answer was given.
+    pub clock: &'a dyn Fn() -> DateTime<FixedOffset>,
 }
 
 /// Whether the arrival check leads to the safety lane.
@@ -150,8 +61,8 @@ pub fn lane_due(answers: &[Answer], threshold: u8) -> bool {
 }
 
 /// Walks the pack from where `draft` stopped, calling `save` after every
-/// answer, and returns the finished entry. On Ctrl-C it returns
-/// `PromptError::Interrupted` with everything answered so far in the draft.
+/// answer. On Ctrl-C it returns `PromptError::Interrupted` with everything
+/// answered so far in the draft (and an editor's text in `pending_edit`).
 pub fn walk(
     pack: &Pack,
     settings: &Settings,
@@ -159,206 +70,753 @@ pub fn walk(
     draft: &mut Draft,
     save: &mut dyn FnMut(&Draft),
 ) -> Result<(), PromptError> {
-    for step in &pack.steps {
-        if draft.safety_lane {
-            break;
-        }
-        if draft.visited(&step.key) {
-            continue;
-        }
-        if let Some(intro) = step
-            .intro
-            .as_ref()
-            .filter(|_| draft.feelings_asked.is_none())
-        {
-            p.say(&format!("\n{intro}"))?;
-        }
-        if step.kind == Kind::Feelings {
-            walk_feelings(pack, settings, step, p, draft, save)?;
-        } else {
-            let value = ask(step, settings, p)?;
-            draft.record(&step.key, step.kind, &step.question, value);
-        }
-        let arrived = draft.visited(keys::ARRIVAL_DISTRESS) && draft.visited(keys::ARRIVAL_SAFETY);
-        if arrived && lane_due(&draft.answers, settings.threshold) {
-            draft.safety_lane = true;
-        }
-        save(draft);
-        if !draft.safety_lane
-            && draft.nudge.is_none()
-            && let Some(nudge) = pick_nudge(pack, &step.key, &draft.answers)
-        {
-            p.say("")?;
-            let answer = ask_text(p, settings, &nudge.text, true)?;
-            draft.nudge = Some(NudgeRecord {
-                id: nudge.id.clone(),
-                text: nudge.text.clone(),
-                answer,
-            });
-            save(draft);
-        }
+    Walk {
+        pack,
+        settings,
+        p,
+        draft,
+        save,
     }
-    if draft.safety_lane && !draft.visited(keys::SAFETY_NOTE) {
-        safety_lane(pack, settings, p, draft)?;
-        save(draft);
-    }
-    Ok(())
+    .run()
 }
 
-/// The feelings step, saved part by part: the names as soon as they are
-/// chosen, then each intensity as it is given.
-fn walk_feelings(
-    pack: &Pack,
-    settings: &Settings,
-    step: &Step,
-    p: &mut dyn Prompter,
-    draft: &mut Draft,
-    save: &mut dyn FnMut(&Draft),
-) -> Result<(), PromptError> {
-    if draft.feelings_asked.is_none() {
-        if let Some(help) = &step.help {
-            p.say(help)?;
-        }
-        let names = ask_feeling_names(pack, settings, p, &step.question)?;
-        if names.is_empty() {
-            draft.record(&step.key, step.kind, &step.question, None);
-            return Ok(());
-        }
-        let feelings = names
-            .into_iter()
-            .map(|name| Feeling {
-                name,
-                intensity: None,
-            })
-            .collect();
-        draft.answers.push(Answer {
-            key: step.key.clone(),
-            kind: step.kind,
-            question: step.question.clone(),
-            value: Value::Feelings(feelings),
-        });
-        draft.feelings_asked = Some(0);
-        save(draft);
-    }
-    loop {
-        let asked = draft.feelings_asked.unwrap_or(0);
-        let name = match draft
-            .answers
-            .iter()
-            .find(|a| a.key == step.key)
-            .map(|a| &a.value)
-        {
-            Some(Value::Feelings(f)) => f.get(asked).map(|f| f.name.clone()),
-            _ => None,
-        };
-        let Some(name) = name else { break };
-        let intensity = ask_rating(
-            p,
-            &format!("How strong was \"{name}\" at the time? (0 to 10)"),
-            true,
-        )?;
-        if let Some(Value::Feelings(f)) = draft
-            .answers
-            .iter_mut()
-            .find(|a| a.key == step.key)
-            .map(|a| &mut a.value)
-        {
-            f[asked].intensity = intensity;
-        }
-        draft.feelings_asked = Some(asked + 1);
-        save(draft);
-    }
-    draft.feelings_asked = None;
-    draft.visited.push(step.key.clone());
-    Ok(())
+/// What a question led to.
+enum Next {
+    Answered,
+    Back,
 }
 
-/// The first enabled nudge that follows `after` and whose signals hold.
-pub fn pick_nudge<'p>(pack: &'p Pack, after: &str, answers: &[Answer]) -> Option<&'p Nudge> {
-    pack.nudges
-        .iter()
-        .filter(|n| n.enabled && n.after == after)
-        .find(|n| n.when.iter().any(|s| s.holds(answers)))
+struct Walk<'a, 'b> {
+    pack: &'a Pack,
+    settings: &'a Settings<'b>,
+    p: &'a mut dyn Prompter,
+    draft: &'a mut Draft,
+    save: &'a mut dyn FnMut(&Draft),
 }
 
-fn safety_lane(
-    pack: &Pack,
-    settings: &Settings,
-    p: &mut dyn Prompter,
-    draft: &mut Draft,
-) -> Result<(), PromptError> {
-    p.say("")?;
-    p.say(&pack.safety.acknowledgement)?;
-    p.say("")?;
-    show_plan(p, settings)?;
-    if let Some(help) = &pack.safety.note_help {
-        p.say(help)?;
-    }
-    let note = ask_text(p, settings, &pack.safety.note_question, true)?;
-    draft.record(
-        keys::SAFETY_NOTE,
-        Kind::LongText,
-        &pack.safety.note_question,
-        note.map(Value::Text),
-    );
-    Ok(())
-}
-
-/// The person's crisis plan, their contacts and the lines that are always said.
-fn show_plan(p: &mut dyn Prompter, settings: &Settings) -> Result<(), PromptError> {
-    p.say("Your crisis plan:")?;
-    p.say(settings.plan.trim_end())?;
-    if !settings.contacts.is_empty() {
-        p.say("")?;
-        p.say("People and services you can contact:")?;
-        for c in settings.contacts {
-            p.say(&format!("  {c}"))?;
-        }
-    }
-    p.say("")?;
-    p.say(EMERGENCY_LINE)?;
-    p.say(NO_CONTACT_LINE)?;
-    p.say("")
-}
-
-/// Asks one step (not the feelings, see [`walk_feelings`]); `None` when it was skipped.
-fn ask(
-    step: &Step,
-    settings: &Settings,
-    p: &mut dyn Prompter,
-) -> Result<Option<Value>, PromptError> {
-    if let Some(help) = &step.help {
-        p.say(help)?;
-    }
-    let q = step.question.as_str();
-    Ok(match step.kind {
-        Kind::ShortText | Kind::LongText => {
-            ask_text(p, settings, q, step.skippable)?.map(Value::Text)
-        }
-        Kind::Rating => {
-            let prompt = match &step.anchors {
-                Some([low, high]) => format!("{q} (0 = {low}, 10 = {high})"),
-                None => format!("{q} (0 to 10)"),
+impl<'a> Walk<'a, '_> {
+    fn run(&mut self) -> Result<(), PromptError> {
+        loop {
+            if self.draft.safety_lane {
+                break;
+            }
+            if let Some(id) = self.draft.nudge_due.clone() {
+                if let Next::Back = self.nudge(&id)? {
+                    self.back();
+                }
+                continue;
+            }
+            let Some(step) = self.next_step() else { break };
+            let next = if step.kind == Kind::Feelings {
+                self.feelings(step)?
+            } else {
+                self.step(step)?
             };
-            ask_rating(p, &prompt, step.skippable)?.map(Value::Rating)
+            match next {
+                Next::Back => {
+                    self.back();
+                }
+                Next::Answered => self.answered(step)?,
+            }
         }
-        Kind::Choice => ask_select(p, q, &step.options, step.skippable)?
-            .map(|i| Value::Text(step.options[i].clone())),
-        Kind::YesNoUnsure => ask_select(p, q, &YES_NO_UNSURE, step.skippable)?
-            .map(|i| Value::Text(YES_NO_UNSURE[i].to_string())),
-        Kind::YesNo => {
-            ask_select(p, q, &["yes", "no"], step.skippable)?.map(|i| Value::Bool(i == 0))
+        if self.draft.safety_lane {
+            self.lane()?;
         }
-        Kind::Feelings => unreachable!("the feelings step is walked by walk_feelings"),
-    })
-}
-
-fn required(s: &str, skippable: bool) -> Result<(), String> {
-    if s.trim().is_empty() && !skippable {
-        Err("This one helps mentalog look after you, so it needs an answer.".into())
-    } else {
         Ok(())
     }
+
+    fn save(&mut self) {
+        self.draft.updated = Some((self.settings.clock)());
+        (self.save)(self.draft);
+    }
+
+    /// The first step not asked yet; steps whose `needs_any` is not met
+    /// are passed over.
+    fn next_step(&self) -> Option<&'a Step> {
+        let pack: &'a Pack = self.pack;
+        pack.steps.iter().find(|s| {
+            !self.draft.visited(&s.key) && (s.needs_any.is_empty() || self.needs_met(s))
+        })
+    }
+
+    fn needs_met(&self, step: &Step) -> bool {
+        step.needs_any.iter().any(|k| {
+            let answered = self
+                .draft
+                .answer(k)
+                .is_some_and(|a| a.value.as_text().is_none_or(|t| !t.trim().is_empty()));
+            let nudged = self.draft.nudge.as_ref().is_some_and(|n| {
+                n.after.as_deref() == Some(k.as_str()) && n.answer.is_some()
+            });
+            answered || nudged
+        })
+    }
+
+    /// Whether `/back` may go to the previous question: never across the
+    /// arrival check, never with nothing before.
+    fn can_go_back(&self) -> bool {
+        match self.draft.visited.last().map(String::as_str) {
+            None | Some(keys::ARRIVAL_SAFETY) => false,
+            Some(keys::ARRIVAL_DISTRESS) => true,
+            Some(_) => true,
+        }
+    }
+
+    /// Returns to the previous question, keeping its answer to fill in.
+    fn back(&mut self) {
+        self.draft.nudge_due = None;
+        while let Some(last) = self.draft.visited.pop() {
+            if let Some(id) = last.strip_prefix("nudge:") {
+                if let Some(n) = self.draft.nudge.take() {
+                    self.keep_earlier(Answer {
+                        key: last.clone(),
+                        kind: Kind::LongText,
+                        question: n.text.clone(),
+                        framing: None,
+                        value: Value::Text(n.answer.unwrap_or_default()),
+                    });
+                }
+                self.draft.nudge_due = Some(id.to_string());
+                break;
+            }
+            if let Some(i) = self.draft.answers.iter().position(|a| a.key == last) {
+                let answer = self.draft.answers.remove(i);
+                self.keep_earlier(answer);
+            }
+            if last == keys::AFTER_DISTRESS {
+                self.draft.distress_rose = false;
+            }
+            let auto_skipped = self
+                .pack
+                .step(&last)
+                .is_some_and(|s| !s.needs_any.is_empty() && !self.needs_met(s));
+            if !auto_skipped {
+                break;
+            }
+        }
+        self.save();
+    }
+
+    fn keep_earlier(&mut self, answer: Answer) {
+        self.draft.earlier.retain(|a| a.key != answer.key);
+        self.draft.earlier.push(answer);
+    }
+
+    fn take_earlier(&mut self, key: &str) -> Option<Value> {
+        let i = self.draft.earlier.iter().position(|a| a.key == key)?;
+        Some(self.draft.earlier.remove(i).value)
+    }
+
+    fn peek_earlier(&self, key: &str) -> Option<&Value> {
+        self.draft
+            .earlier
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| &a.value)
+    }
+
+    fn record(&mut self, step: &Step, value: Option<Value>) {
+        self.draft.earlier.retain(|a| a.key != step.key);
+        self.draft.answers.retain(|a| a.key != step.key);
+        if let Some(value) = value {
+            self.draft.answers.push(Answer {
+                key: step.key.clone(),
+                kind: step.kind,
+                question: step.question.clone(),
+                framing: step.framing.clone(),
+                value,
+            });
+        }
+        self.draft.visited.push(step.key.clone());
+    }
+
+    fn preamble(&mut self, step: &Step) -> Result<(), PromptError> {
+        if let Some(intro) = &step.intro {
+            self.p.say("")?;
+            self.p.heading(intro)?;
+        }
+        if step.key == keys::WHAT_HAPPENED
+            && let Some(note) = self.settings.starting_point
+        {
+            self.p.say("Last time, in the safety steps, you wrote:")?;
+            for line in entry::clean(note).lines() {
+                self.p.say(&format!("  {line}"))?;
+            }
+            self.p
+                .say("You could start from there, or from any moment around it.")?;
+        }
+        if step.key == keys::AFTER_DISTRESS {
+            let lines = read_back(self.draft);
+            if !lines.is_empty() {
+                self.p.say("Here is what you wrote, side by side:")?;
+                for line in lines {
+                    self.p.say(&format!("  {line}"))?;
+                }
+                self.p.say("")?;
+            }
+        }
+        if let Some(help) = &step.help {
+            self.p.hint(help)?;
+        }
+        if let Some(framing) = &step.framing {
+            self.p.say(framing)?;
+        }
+        Ok(())
+    }
+
+    /// Asks one step (not the feelings, see [`Walk::feelings`]).
+    fn step(&mut self, step: &Step) -> Result<Next, PromptError> {
+        self.preamble(step)?;
+        let q = step.question.as_str();
+        let earlier = self.peek_earlier(&step.key).cloned();
+        let value = match step.kind {
+            Kind::ShortText | Kind::LongText => {
+                let initial = earlier.as_ref().and_then(Value::as_text).unwrap_or("");
+                match self.text(Some(&step.key), q, initial, step.skippable, true)? {
+                    Got::Answer(t) => t.map(Value::Text),
+                    _ => return Ok(Next::Back),
+                }
+            }
+            Kind::Rating => {
+                let prompt = match &step.anchors {
+                    Some([low, high]) => format!("{q} (0 = {low}, 10 = {high})"),
+                    None => format!("{q} (0 to 10)"),
+                };
+                let initial = earlier.as_ref().and_then(Value::as_rating);
+                match self.rating(&prompt, initial, step.skippable, true)? {
+                    Got::Answer(r) => r.map(Value::Rating),
+                    _ => return Ok(Next::Back),
+                }
+            }
+            Kind::Choice => {
+                let initial = earlier
+                    .as_ref()
+                    .and_then(Value::as_text)
+                    .and_then(|t| step.options.iter().position(|o| o == t));
+                match self.select(q, &step.options, initial, step.skippable, true)? {
+                    Got::Answer(i) => i.map(|i| Value::Text(step.options[i].clone())),
+                    _ => return Ok(Next::Back),
+                }
+            }
+            // Safety and share questions never come back with an answer chosen.
+            Kind::YesNoUnsure => match self.select(q, &YES_NO_UNSURE, None, step.skippable, true)? {
+                Got::Answer(i) => i.map(|i| Value::Text(YES_NO_UNSURE[i].to_string())),
+                _ => return Ok(Next::Back),
+            },
+            Kind::YesNo => match self.select(q, &["yes", "no"], None, step.skippable, true)? {
+                Got::Answer(i) => i.map(|i| Value::Bool(i == 0)),
+                _ => return Ok(Next::Back),
+            },
+            Kind::Feelings => unreachable!("the feelings step is walked by Walk::feelings"),
+        };
+        self.record(step, value);
+        Ok(Next::Answered)
+    }
+
+    /// After a step: the lane, the closing after rising distress, a nudge.
+    fn answered(&mut self, step: &Step) -> Result<(), PromptError> {
+        let arrived =
+            self.draft.visited(keys::ARRIVAL_DISTRESS) && self.draft.visited(keys::ARRIVAL_SAFETY);
+        if arrived && lane_due(&self.draft.answers, self.settings.threshold) {
+            self.draft.safety_lane = true;
+        }
+        if step.key == keys::AFTER_DISTRESS {
+            let after = self
+                .draft
+                .answer(keys::AFTER_DISTRESS)
+                .and_then(|a| a.value.as_rating());
+            let rose = entry::distress_rose(
+                self.draft.latest_arrival(),
+                after,
+                self.settings.threshold,
+                self.settings.rise,
+            );
+            self.draft.distress_rose = rose;
+            self.save();
+            if rose {
+                self.p.say("")?;
+                self.p.say(&self.pack.safety.acknowledgement)?;
+                self.p.say(
+                    "Writing about a hard moment can stir things up. Before you go on, here is what can help right now.",
+                )?;
+                self.p.say("")?;
+                self.show_plan(false)?;
+                self.draft.plan = Some(self.settings.plan_state);
+                self.p
+                    .hint("The last questions are optional: press Enter to skip any of them.")?;
+            }
+        }
+        if !self.draft.safety_lane
+            && self.draft.nudge.is_none()
+            && let Some(nudge) = pick_nudge(self.pack, &step.key, &self.draft.answers)
+        {
+            self.draft.nudge_due = Some(nudge.id.clone());
+        }
+        self.save();
+        Ok(())
+    }
+
+    fn nudge(&mut self, id: &str) -> Result<Next, PromptError> {
+        let Some(nudge) = self.pack.nudges.iter().find(|n| n.id == id) else {
+            self.draft.nudge_due = None;
+            return Ok(Next::Answered);
+        };
+        let after = self.draft.visited.last().cloned();
+        let key = format!("nudge:{id}");
+        let initial = self
+            .peek_earlier(&key)
+            .and_then(Value::as_text)
+            .unwrap_or("")
+            .to_string();
+        self.p.say("")?;
+        self.p.hint(NUDGE_OPTIONAL)?;
+        let answer = match self.text(Some(&key), &nudge.text, &initial, true, true)? {
+            Got::Answer(a) => a,
+            _ => return Ok(Next::Back),
+        };
+        self.take_earlier(&key);
+        self.draft.nudge = Some(NudgeRecord {
+            id: nudge.id.clone(),
+            text: nudge.text.clone(),
+            answer,
+            after,
+        });
+        self.draft.nudge_due = None;
+        self.draft.visited.push(key);
+        self.save();
+        Ok(Next::Answered)
+    }
+
+    /// The feelings step, saved part by part: the names as soon as they are
+    /// chosen, then each intensity as it is given. Going back from an
+    /// intensity returns to the list.
+    fn feelings(&mut self, step: &Step) -> Result<Next, PromptError> {
+        'names: loop {
+            if self.draft.feelings_asked.is_none() {
+                self.preamble(step)?;
+                let earlier = match self.peek_earlier(&step.key) {
+                    Some(Value::Feelings(f)) => f.clone(),
+                    _ => Vec::new(),
+                };
+                let names = match self.feeling_names(&step.question, &earlier)? {
+                    Got::Answer(n) => n,
+                    _ => return Ok(Next::Back),
+                };
+                if names.is_empty() {
+                    self.record(step, None);
+                    return Ok(Next::Answered);
+                }
+                let feelings = names
+                    .into_iter()
+                    .map(|name| Feeling {
+                        name,
+                        intensity: None,
+                    })
+                    .collect();
+                self.draft.answers.retain(|a| a.key != step.key);
+                self.draft.answers.push(Answer {
+                    key: step.key.clone(),
+                    kind: step.kind,
+                    question: step.question.clone(),
+                    framing: step.framing.clone(),
+                    value: Value::Feelings(feelings),
+                });
+                self.draft.feelings_asked = Some(0);
+                self.save();
+            }
+            loop {
+                let asked = self.draft.feelings_asked.unwrap_or(0);
+                let Some(Value::Feelings(list)) = self.draft.answer(&step.key).map(|a| &a.value)
+                else {
+                    break 'names;
+                };
+                let Some(name) = list.get(asked).map(|f| f.name.clone()) else {
+                    break 'names;
+                };
+                let initial = match self.peek_earlier(&step.key) {
+                    Some(Value::Feelings(f)) => f
+                        .iter()
+                        .find(|f| f.name == name)
+                        .and_then(|f| f.intensity),
+                    _ => None,
+                };
+                let prompt = format!("How strong was \"{}\" at the time? (0 to 10)", first_words(&name, 60));
+                match self.rating(&prompt, initial, true, true)? {
+                    Got::Answer(intensity) => {
+                        if let Some(Value::Feelings(f)) = self
+                            .draft
+                            .answers
+                            .iter_mut()
+                            .find(|a| a.key == step.key)
+                            .map(|a| &mut a.value)
+                        {
+                            f[asked].intensity = intensity;
+                        }
+                        self.draft.feelings_asked = Some(asked + 1);
+                        self.save();
+                    }
+                    _ => {
+                        // Back to the list, with what was chosen filled in.
+                        if let Some(i) = self.draft.answers.iter().position(|a| a.key == step.key) {
+                            let answer = self.draft.answers.remove(i);
+                            self.keep_earlier(answer);
+                        }
+                        self.draft.feelings_asked = None;
+                        self.save();
+                        continue 'names;
+                    }
+                }
+            }
+        }
+        self.draft.feelings_asked = None;
+        self.draft.earlier.retain(|a| a.key != step.key);
+        self.draft.visited.push(step.key.clone());
+        Ok(Next::Answered)
+    }
+
+    /// The feelings picked from the pack's list, in its order, and any in
+    /// the person's own words. Empty when none was picked.
+    fn feeling_names(
+        &mut self,
+        prompt: &str,
+        earlier: &[Feeling],
+    ) -> Result<Got<Vec<String>>, PromptError> {
+        let list = &self.pack.feelings;
+        let mut items = list.clone();
+        items.push(OWN_WORDS_ITEM.to_string());
+        let mut initial: Vec<usize> = earlier
+            .iter()
+            .filter_map(|f| list.iter().position(|n| *n == f.name))
+            .collect();
+        let own_earlier: Vec<&str> = earlier
+            .iter()
+            .filter(|f| !list.contains(&f.name))
+            .map(|f| f.name.as_str())
+            .collect();
+        if !own_earlier.is_empty() {
+            initial.push(list.len());
+        }
+        let mut picked = loop {
+            let ask = Ask {
+                prompt,
+                initial: "",
+                back: self.can_go_back(),
+            };
+            match self.p.multi_select(&ask, &items, &initial)? {
+                Got::Plan => self.show_plan(true)?,
+                Got::Back if !ask.back => self.p.say(NO_WAY_BACK)?,
+                Got::Back | Got::Edit => return Ok(Got::Back),
+                Got::Answer(v) => break v,
+            }
+        };
+        // In the order of the list, however they were picked.
+        picked.sort_unstable();
+        picked.dedup();
+        let mut names: Vec<String> = picked
+            .iter()
+            .filter(|&&i| i < list.len())
+            .map(|&i| list[i].clone())
+            .collect();
+        if picked.contains(&list.len()) {
+            let own = loop {
+                match self.text(
+                    None,
+                    "Which feeling? Several can be separated by commas.",
+                    &own_earlier.join(", "),
+                    true,
+                    false,
+                )? {
+                    Got::Answer(t) => break t,
+                    _ => continue,
+                }
+            };
+            names.extend(
+                own.iter()
+                    .flat_map(|s| s.split(','))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+            );
+        }
+        Ok(Got::Answer(names))
+    }
+
+    /// The safety lane: an acknowledgement, the plan, an offer to write a
+    /// line or two, then what the therapist may see. No way back into the
+    /// walk, no perspective questions, no nudges.
+    fn lane(&mut self) -> Result<(), PromptError> {
+        if !self.draft.visited(keys::SAFETY_NOTE) {
+            self.p.say("")?;
+            let worrying = self
+                .draft
+                .rechecks
+                .last()
+                .map(|r| r.safety.as_str())
+                .or_else(|| {
+                    self.draft
+                        .answer(keys::ARRIVAL_SAFETY)
+                        .and_then(|a| a.value.as_text())
+                })
+                .is_some_and(|a| a == "yes" || a == "not sure");
+            let ack = if worrying {
+                &self.pack.safety.thoughts_acknowledgement
+            } else {
+                &self.pack.safety.acknowledgement
+            };
+            self.p.say(ack)?;
+            self.p.say("")?;
+            self.show_plan(false)?;
+            self.draft.plan = Some(self.settings.plan_state);
+            self.draft.nudge_due = None;
+            if let Some(help) = &self.pack.safety.note_help {
+                self.p.hint(help)?;
+            }
+            let question = self.pack.safety.note_question.clone();
+            let note = loop {
+                match self.text(Some(keys::SAFETY_NOTE), &question, "", true, false)? {
+                    Got::Answer(n) => break n,
+                    _ => continue,
+                }
+            };
+            if let Some(note) = note {
+                self.draft.answers.push(Answer {
+                    key: keys::SAFETY_NOTE.into(),
+                    kind: Kind::LongText,
+                    question,
+                    framing: None,
+                    value: Value::Text(note),
+                });
+            }
+            self.draft.visited.push(keys::SAFETY_NOTE.into());
+            self.save();
+        }
+        if self.draft.lane_share.is_none() {
+            self.p.say("")?;
+            self.p.hint(LANE_SHARE_HELP)?;
+            let choice = loop {
+                if let Got::Answer(Some(i)) =
+                    self.select(LANE_SHARE_QUESTION, &LANE_SHARE_ITEMS, None, false, false)?
+                {
+                    break i;
+                }
+            };
+            let share = [LaneShare::Whole, LaneShare::StepsOnly, LaneShare::Nothing][choice];
+            self.draft.lane_share = Some(share);
+            self.draft.answers.push(Answer {
+                key: keys::SAFETY_SHARE.into(),
+                kind: Kind::Choice,
+                question: LANE_SHARE_QUESTION.into(),
+                framing: None,
+                value: Value::Text(LANE_SHARE_ITEMS[choice].into()),
+            });
+            self.draft.visited.push(keys::SAFETY_SHARE.into());
+            self.save();
+        }
+        Ok(())
+    }
+
+    /// Shows the crisis plan; `asked` when the person asked for it.
+    fn show_plan(&mut self, asked: bool) -> Result<(), PromptError> {
+        if asked && self.settings.count_plan_openings {
+            *self.draft.plan_opened.get_or_insert(0) += 1;
+        }
+        self.p.say("")?;
+        for line in self.settings.plan {
+            self.p.say(line)?;
+        }
+        self.p.say("")
+    }
+
+    /// A text answer. `/edit` writes it in the editor, `/plan` shows the
+    /// crisis plan and asks again, `/back` goes back where it may. `key`
+    /// names the question for an editor's text kept over Ctrl-C.
+    fn text(
+        &mut self,
+        key: Option<&str>,
+        prompt: &str,
+        initial: &str,
+        skippable: bool,
+        back: bool,
+    ) -> Result<Got<Option<String>>, PromptError> {
+        let mut initial = initial.to_string();
+        // The editor's text from a walk stopped while it was open.
+        if let Some(k) = key
+            && let Some(pending) = self.draft.pending_edit.take_if(|p| p.key == k)
+        {
+            self.p.say(
+                "When you stopped last time, your editor held this (it is filled in below to keep or change):",
+            )?;
+            initial = pending.text;
+            self.save();
+        }
+        loop {
+            // An answer over several lines is shown whole and kept on Enter.
+            let multiline = initial.contains('\n');
+            if multiline {
+                self.p
+                    .say("Your earlier answer (Enter keeps it, /edit changes it in your editor):")?;
+                for line in initial.lines() {
+                    self.p.say(&format!("  {line}"))?;
+                }
+            }
+            let ask = Ask {
+                prompt,
+                initial: if multiline { "" } else { &initial },
+                back: back && self.can_go_back(),
+            };
+            let validate = |s: &str| {
+                if s.trim().is_empty() && !skippable && !multiline {
+                    Err(ARRIVAL_NEEDED.to_string())
+                } else {
+                    Ok(())
+                }
+            };
+            match self.p.input(&ask, &validate)? {
+                Got::Answer(a) if multiline && a.trim().is_empty() => {
+                    return Ok(Got::Answer(Some(initial)));
+                }
+                Got::Answer(a) => return Ok(Got::Answer(non_blank(a))),
+                Got::Plan => self.show_plan(true)?,
+                Got::Back if ask.back => return Ok(Got::Back),
+                Got::Back => self.p.say(NO_WAY_BACK)?,
+                Got::Edit => match self.p.edit(prompt, &initial) {
+                    Ok(Some(text)) => return Ok(Got::Answer(Some(text))),
+                    Ok(None) => self
+                        .p
+                        .say("Nothing was saved in the editor, so here is the question again.")?,
+                    Err(PromptError::Editor(msg)) => {
+                        self.p.say(&format!("{msg}. Here is the question again."))?
+                    }
+                    Err(PromptError::EditorInterrupted(text)) => {
+                        if let (Some(k), Some(text)) = (key, text) {
+                            self.draft.pending_edit = Some(PendingEdit {
+                                key: k.to_string(),
+                                text,
+                            });
+                            self.save();
+                        }
+                        return Err(PromptError::Interrupted);
+                    }
+                    Err(e) => return Err(e),
+                },
+            }
+        }
+    }
+
+    fn rating(
+        &mut self,
+        prompt: &str,
+        initial: Option<u8>,
+        skippable: bool,
+        back: bool,
+    ) -> Result<Got<Option<u8>>, PromptError> {
+        let validate = |s: &str| {
+            if s.trim().is_empty() {
+                if skippable {
+                    Ok(())
+                } else {
+                    Err(ARRIVAL_NEEDED.to_string())
+                }
+            } else {
+                entry::parse_rating(s).map(|_| ())
+            }
+        };
+        let initial = initial.map(|r| r.to_string()).unwrap_or_default();
+        loop {
+            let ask = Ask {
+                prompt,
+                initial: &initial,
+                back: back && self.can_go_back(),
+            };
+            match self.p.input(&ask, &validate)? {
+                Got::Answer(a) => return Ok(Got::Answer(entry::parse_rating(&a).ok())),
+                Got::Plan => self.show_plan(true)?,
+                Got::Back if ask.back => return Ok(Got::Back),
+                Got::Back | Got::Edit => self.p.say(NO_WAY_BACK)?,
+            }
+        }
+    }
+
+    fn select<S: AsRef<str>>(
+        &mut self,
+        prompt: &str,
+        options: &[S],
+        initial: Option<usize>,
+        skippable: bool,
+        back: bool,
+    ) -> Result<Got<Option<usize>>, PromptError> {
+        let mut items: Vec<String> = options.iter().map(|o| o.as_ref().to_string()).collect();
+        if skippable {
+            items.push(SKIP_ITEM.to_string());
+        }
+        loop {
+            let ask = Ask {
+                prompt,
+                initial: "",
+                back: back && self.can_go_back(),
+            };
+            match self.p.select(&ask, &items, initial)? {
+                Got::Answer(i) => return Ok(Got::Answer((i < options.len()).then_some(i))),
+                Got::Plan => self.show_plan(true)?,
+                Got::Back if ask.back => return Ok(Got::Back),
+                Got::Back | Got::Edit => self.p.say(NO_WAY_BACK)?,
+            }
+        }
+    }
+}
+
+/// A short read-back of the entry so far: the moment's first words, the
+/// feelings with their intensities, the guess with its certainty, the other
+/// reading. Only what was written; one line each.
+pub fn read_back(draft: &Draft) -> Vec<String> {
+    let text = |key: &str| {
+        draft
+            .answer(key)
+            .and_then(|a| a.value.as_text())
+            .map(|t| first_words(t, 60))
+            .filter(|t| !t.is_empty())
+    };
+    let mut lines = Vec::new();
+    if let Some(t) = text(keys::WHAT_HAPPENED) {
+        lines.push(format!("The moment: {t}"));
+    }
+    if let Some(Value::Feelings(f)) = draft.answer(keys::SELF_FEELINGS).map(|a| &a.value) {
+        let named: Vec<String> = f
+            .iter()
+            .map(|f| match f.intensity {
+                Some(i) => format!("{} ({i})", entry::one_line(&f.name)),
+                None => entry::one_line(&f.name),
+            })
+            .collect();
+        if !named.is_empty() {
+            lines.push(format!("Your feelings: {}", named.join(", ")));
+        }
+    }
+    // The guess: the answer, or what the nudge drew when it was blank.
+    let nudged = draft
+        .nudge
+        .as_ref()
+        .filter(|n| n.after.as_deref() == Some(keys::OTHER_FEELING))
+        .and_then(|n| n.answer.as_deref())
+        .map(|t| first_words(t, 60));
+    let guess = text(keys::OTHER_FEELING)
+        .or(nudged)
+        .or_else(|| text(keys::OTHER_INTENT));
+    if let Some(g) = guess {
+        let who = text(keys::OTHER_WHO)
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        let sure = draft
+            .answer(keys::OTHER_CERTAINTY)
+            .and_then(|a| a.value.as_rating())
+            .map(|c| format!("; how sure you were: {c} of 10"))
+            .unwrap_or_default();
+        lines.push(format!("Your guess about them{who}: {g}{sure}"));
+    }
+    if let Some(t) = text(keys::OTHER_ALTERNATIVE) {
+        lines.push(format!("Another way to read it: {t}"));
+    }
+    lines
 }
 
 fn non_blank(s: String) -> Option<String> {
@@ -366,140 +824,183 @@ fn non_blank(s: String) -> Option<String> {
     (!t.trim().is_empty()).then(|| t.to_string())
 }
 
-/// A text answer. Typing `/edit` writes it in the editor (one that fails is
-/// reported and the question asked again); `/plan` shows the crisis plan,
-/// then asks again.
-fn ask_text(
-    p: &mut dyn Prompter,
-    settings: &Settings,
-    prompt: &str,
-    skippable: bool,
-) -> Result<Option<String>, PromptError> {
-    loop {
-        let answer = p.input(prompt, &|s: &str| required(s, skippable))?;
-        match answer.trim() {
-            EDIT_COMMAND => {}
-            PLAN_COMMAND => {
-                show_plan(p, settings)?;
-                continue;
-            }
-            _ => return Ok(non_blank(answer)),
-        }
-        match p.edit() {
-            Ok(Some(text)) => return Ok(Some(text)),
-            Ok(None) => p.say("Nothing was saved in the editor, so here is the question again.")?,
-            Err(PromptError::Editor(msg)) => {
-                p.say(&format!("{msg}. Here is the question again."))?
-            }
-            Err(e) => return Err(e),
-        }
-    }
+/// The first enabled nudge that may follow `after` and whose signals hold.
+pub fn pick_nudge<'p>(pack: &'p Pack, after: &str, answers: &[Answer]) -> Option<&'p Nudge> {
+    pack.nudges
+        .iter()
+        .filter(|n| n.enabled && n.after.contains(after))
+        .find(|n| n.when.iter().any(|s| s.holds(answers, after)))
 }
 
-fn ask_rating(
-    p: &mut dyn Prompter,
-    prompt: &str,
-    skippable: bool,
-) -> Result<Option<u8>, PromptError> {
-    let validate = |s: &str| {
-        if s.trim().is_empty() {
-            required(s, skippable)
-        } else {
-            entry::parse_rating(s).map(|_| ())
-        }
-    };
-    let answer = p.input(prompt, &validate)?;
-    Ok(entry::parse_rating(&answer).ok())
-}
-
-fn ask_select<S: AsRef<str>>(
-    p: &mut dyn Prompter,
-    prompt: &str,
-    options: &[S],
-    skippable: bool,
-) -> Result<Option<usize>, PromptError> {
-    let mut items: Vec<String> = options.iter().map(|o| o.as_ref().to_string()).collect();
-    if skippable {
-        items.push(SKIP_ITEM.to_string());
-    }
-    let i = p.select(prompt, &items)?;
-    Ok((i < options.len()).then_some(i))
-}
-
-/// The feelings picked from the pack's list, in its order, and any in the
-/// person's own words. Empty when none was picked.
-fn ask_feeling_names(
+/// The arrival check asked again when an unfinished entry is resumed after
+/// a gap. Returns the new check; the caller decides what follows.
+pub fn recheck(
     pack: &Pack,
     settings: &Settings,
     p: &mut dyn Prompter,
-    prompt: &str,
-) -> Result<Vec<String>, PromptError> {
-    let mut items = pack.feelings.clone();
-    items.push(OWN_WORDS_ITEM.to_string());
-    p.say("(Space picks a feeling, Enter goes on; pick none to skip.)")?;
-    let mut picked = p.multi_select(prompt, &items)?;
-    // In the order of the list, however they were picked.
-    picked.sort_unstable();
-    let mut names: Vec<String> = picked
-        .iter()
-        .filter(|&&i| i < pack.feelings.len())
-        .map(|&i| pack.feelings[i].clone())
-        .collect();
-    if picked.contains(&pack.feelings.len()) {
-        let own = ask_text(
-            p,
-            settings,
-            "Which feeling? Several can be separated by commas.",
-            true,
-        )?;
-        names.extend(
-            own.iter()
-                .flat_map(|s| s.split(','))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
-        );
+) -> Result<Recheck, PromptError> {
+    p.say("")?;
+    p.say("It's been a while since you last wrote in this entry. Before you carry on:")?;
+    let mut draft = Draft::new(String::new(), (settings.clock)(), pack.reference());
+    let mut ignore = |_: &Draft| {};
+    let mut w = Walk {
+        pack,
+        settings,
+        p,
+        draft: &mut draft,
+        save: &mut ignore,
+    };
+    for key in [keys::ARRIVAL_DISTRESS, keys::ARRIVAL_SAFETY] {
+        let Some(step) = pack.step(key) else { continue };
+        let step = step.clone();
+        while let Next::Back = w.step(&step)? {}
     }
-    Ok(names)
+    let distress = draft
+        .answer(keys::ARRIVAL_DISTRESS)
+        .and_then(|a| a.value.as_rating())
+        .unwrap_or(0);
+    let safety = draft
+        .answer(keys::ARRIVAL_SAFETY)
+        .and_then(|a| a.value.as_text())
+        .unwrap_or("no")
+        .to_string();
+    Ok(Recheck {
+        at: (settings.clock)(),
+        distress,
+        safety,
+    })
 }
 
-/// What to do about an unfinished entry.
+/// Whether a recheck leads to the safety lane.
+pub fn recheck_lane_due(r: &Recheck, threshold: u8) -> bool {
+    r.distress >= threshold || r.safety == "yes" || r.safety == "not sure"
+}
+
+/// The one line that reminds a person where they were.
+pub fn recap(draft: &Draft) -> String {
+    let n = draft.answers.len();
+    let plural = if n == 1 { "" } else { "s" };
+    match draft.first_words(50) {
+        Some(words) => format!(
+            "So far you have written {n} answer{plural}, starting with \"{words}\". Here is where you left off."
+        ),
+        None => format!("So far you have written {n} answer{plural}. Here is where you left off."),
+    }
+}
+
+/// What to do about the unfinished entries.
 #[derive(Debug, PartialEq, Eq)]
 pub enum DraftChoice {
-    Resume,
-    /// Start a new entry and keep the draft for later.
-    Keep,
-    Discard,
+    /// Carry on with this one (an index into the drafts offered).
+    Resume(usize),
+    /// Start a new entry and keep every draft for later.
+    New,
+    /// Discard this one; the person confirmed it.
+    Discard(usize),
 }
 
-/// Offers to carry on with a draft or discard it; discarding asks to confirm.
-pub fn choose_draft(p: &mut dyn Prompter, draft: &Draft) -> Result<DraftChoice, PromptError> {
-    p.say(&format!(
-        "You have an unfinished entry ({}).",
-        draft.describe()
-    ))?;
+/// Offers every unfinished entry, newest first, with its start time and
+/// first words; discarding one asks once more.
+pub fn choose_draft(p: &mut dyn Prompter, drafts: &[Draft]) -> Result<DraftChoice, PromptError> {
+    let label = |d: &Draft| match d.first_words(40) {
+        Some(w) => format!("the one started {}: \"{w}\"", d.started()),
+        None => format!("the one started {}", d.started()),
+    };
+    if drafts.len() == 1 {
+        p.say(&format!(
+            "You have an unfinished entry ({}).",
+            drafts[0].describe()
+        ))?;
+    } else {
+        p.say(&format!("You have {} unfinished entries.", drafts.len()))?;
+    }
     loop {
-        let items = [
-            "Carry on where you left off".to_string(),
-            "Start a new entry and keep this one for later".to_string(),
-            "Discard it".to_string(),
-        ];
-        match p.select("What would you like to do?", &items)? {
-            0 => return Ok(DraftChoice::Resume),
-            1 => return Ok(DraftChoice::Keep),
-            _ => {
-                let confirm = [
-                    "No, keep it".to_string(),
-                    "Yes, discard it for good".to_string(),
-                ];
-                if p.select(
-                    "Discard the unfinished entry? Its answers will be gone.",
-                    &confirm,
-                )? == 1
-                {
-                    return Ok(DraftChoice::Discard);
-                }
+        let mut items: Vec<String> = if drafts.len() == 1 {
+            vec!["Carry on where you left off".to_string()]
+        } else {
+            drafts
+                .iter()
+                .map(|d| format!("Carry on with {}", label(d)))
+                .collect()
+        };
+        items.push(if drafts.len() == 1 {
+            "Start a new entry and keep this one for later".to_string()
+        } else {
+            "Start a new entry and keep these for later".to_string()
+        });
+        items.push(if drafts.len() == 1 {
+            "Discard it".to_string()
+        } else {
+            "Discard one of them".to_string()
+        });
+        let ask = Ask {
+            prompt: "What would you like to do?",
+            initial: "",
+            back: false,
+        };
+        let i = match p.select(&ask, &items, None)? {
+            Got::Answer(i) => i,
+            Got::Plan => {
+                p.say("Your crisis plan: run mentalog plan at any time, or type /plan at any question of the walk.")?;
+                continue;
             }
+            _ => continue,
+        };
+        if i < drafts.len() {
+            return Ok(DraftChoice::Resume(i));
+        }
+        if i == drafts.len() {
+            return Ok(DraftChoice::New);
+        }
+        let which = if drafts.len() == 1 {
+            0
+        } else {
+            let mut list: Vec<String> = drafts.iter().map(|d| label(d)).collect();
+            list.push("None of them".to_string());
+            let ask = Ask {
+                prompt: "Which one would you like to discard?",
+                initial: "",
+                back: false,
+            };
+            match p.select(&ask, &list, None)? {
+                Got::Answer(i) if i < drafts.len() => i,
+                _ => continue,
+            }
+        };
+        let confirm = [
+            "No, keep it".to_string(),
+            "Yes, discard it for good".to_string(),
+        ];
+        let ask = Ask {
+            prompt: "Discard the unfinished entry? Its answers will be gone.",
+            initial: "",
+            back: false,
+        };
+        if let Got::Answer(1) = p.select(&ask, &confirm, None)? {
+            return Ok(DraftChoice::Discard(which));
+        }
+    }
+}
+
+/// Offers, once and skippably, to look at the moment of a safety-lane entry
+/// now. `when` is the lane entry's day.
+pub fn offer_follow_up(p: &mut dyn Prompter, when: &str) -> Result<bool, PromptError> {
+    p.say(&format!(
+        "Last time you wrote here ({when}), things were very hard and the safety steps opened."
+    ))?;
+    let items = [
+        "Yes, look at that moment now".to_string(),
+        "Not now: start a new entry".to_string(),
+    ];
+    loop {
+        let ask = Ask {
+            prompt: "Would you like to look at that moment now, with some distance?",
+            initial: "",
+            back: false,
+        };
+        match p.select(&ask, &items, None)? {
+            Got::Answer(i) => return Ok(i == 0),
+            _ => continue,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod cli;
 mod commands;
 pub mod config;
 pub mod context;
+pub mod draft;
 pub mod entry;
 pub mod error;
 pub mod flow;
@@ -16,6 +17,7 @@ pub mod prompt;
 pub mod pseudonym;
 pub mod render;
 pub mod sessions;
+pub mod signal;
 pub mod store;
 pub mod summary;
 
@@ -23,6 +25,12 @@ pub use error::{Error, exit_code, is_broken_pipe};
 
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
-    let ctx = context::Context::resolve(&cli)?;
-    commands::dispatch(&ctx, &cli.command)
+    let mut ctx = context::Context::resolve(&cli)?;
+    commands::dispatch(&mut ctx, &cli.command)
+}
+
+/// Runs one command in a context made elsewhere: a test's, with a fixed
+/// clock and a scripted prompter.
+pub fn run_in(ctx: &mut context::Context, command: &cli::Command) -> anyhow::Result<()> {
+    commands::dispatch(ctx, command)
 }

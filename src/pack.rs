@@ -26,6 +26,10 @@ pub struct Pack {
     /// Distress at or above this leads to the safety lane (0-10).
     #[serde(default = "default_threshold")]
     pub safety_threshold: u8,
+    /// A rise of this much between the latest arrival check and the
+    /// re-rating at the end shows the lane's closing before saving.
+    #[serde(default = "default_rise")]
+    pub safety_rise: u8,
     #[serde(default)]
     pub feelings: Vec<String>,
     pub safety: SafetyWording,
@@ -38,6 +42,18 @@ fn default_threshold() -> u8 {
     8
 }
 
+fn default_rise() -> u8 {
+    3
+}
+
+fn default_thoughts_acknowledgement() -> String {
+    DEFAULT_THOUGHTS_ACKNOWLEDGEMENT.to_string()
+}
+
+/// Said after a "yes" or "not sure" to the safety question, whatever the
+/// distress, when the pack has no wording of its own.
+pub const DEFAULT_THOUGHTS_ACKNOWLEDGEMENT: &str = "Thank you for answering that honestly. Thoughts like these matter, however calm you feel right now.";
+
 fn yes() -> bool {
     true
 }
@@ -47,8 +63,11 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SafetyWording {
-    /// One short, non-minimising acknowledgement.
+    /// One short, non-minimising acknowledgement, for very strong feelings.
     pub acknowledgement: String,
+    /// The acknowledgement after a "yes" or "not sure" to the safety question.
+    #[serde(default = "default_thoughts_acknowledgement")]
+    pub thoughts_acknowledgement: String,
     /// The offer to write a line or two now.
     pub note_question: String,
     #[serde(default)]
@@ -65,6 +84,15 @@ pub struct Step {
     pub question: String,
     #[serde(default)]
     pub help: Option<String>,
+    /// Words that change how the question is read ("this is a guess"),
+    /// shown before it and stored with the answer.
+    #[serde(default)]
+    pub framing: Option<String>,
+    /// Ask this step only if one of these steps was answered (or a nudge
+    /// after one of them drew an answer): no "how sure are you about that
+    /// guess" without a guess.
+    #[serde(default)]
+    pub needs_any: Vec<String>,
     /// A heading shown before this step, to mark a new part of the walk.
     #[serde(default)]
     pub intro: Option<String>,
@@ -84,11 +112,33 @@ pub struct Step {
 #[serde(deny_unknown_fields)]
 pub struct Nudge {
     pub id: String,
-    pub after: String,
+    /// The step, or steps, after which it may appear.
+    pub after: After,
     pub text: String,
     #[serde(default = "yes")]
     pub enabled: bool,
     pub when: Vec<Signal>,
+}
+
+/// One step key, or several.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum After {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl After {
+    pub fn keys(&self) -> &[String] {
+        match self {
+            After::One(k) => std::slice::from_ref(k),
+            After::Many(v) => v,
+        }
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.keys().iter().any(|k| k == key)
+    }
 }
 
 /// Simple heuristics over the answers given so far. They will misfire at
@@ -103,6 +153,13 @@ pub enum Signal {
         keys: Vec<String>,
         words: Vec<String>,
     },
+    /// Any of `words` appears in the answer just given: the nudge comes
+    /// where the words were written.
+    WordsHere { words: Vec<String> },
+    /// Every one of `of` holds.
+    All { of: Vec<Signal> },
+    /// `of` does not hold.
+    Not { of: Box<Signal> },
     /// The text at `key` is missing or blank, or is one of `words` or contains one.
     BlankOr { key: String, words: Vec<String> },
     /// At least `min_words` words were written across `keys`, and no feeling
@@ -169,6 +226,12 @@ impl Pack {
         if self.id.trim().is_empty() || self.version.trim().is_empty() {
             return fail("the pack needs an `id` and a `version`".into());
         }
+        if self.safety_rise == 0 || self.safety_rise > 10 {
+            return fail(format!(
+                "`safety_rise` must be from 1 to 10, not {}",
+                self.safety_rise
+            ));
+        }
         if self.safety_threshold > 10 {
             return fail(format!(
                 "`safety_threshold` must be from 0 to 10, not {}",
@@ -207,6 +270,13 @@ impl Pack {
             if step.kind != Kind::Choice && !step.options.is_empty() {
                 return fail(format!("step `{key}` has `options` but is not a choice"));
             }
+            for need in &step.needs_any {
+                if need == key || self.step(need).is_none() {
+                    return fail(format!(
+                        "step `{key}`: `needs_any` names `{need}`, which is not another step of this pack"
+                    ));
+                }
+            }
             if step.kind == Kind::Feelings && self.feelings.is_empty() {
                 return fail(format!(
                     "step `{key}` asks for feelings but the pack has no `feelings` list"
@@ -230,11 +300,13 @@ impl Pack {
             }
         }
         let s = &self.safety;
-        if [&s.acknowledgement, &s.note_question, &s.closing]
+        if [&s.acknowledgement, &s.thoughts_acknowledgement, &s.note_question, &s.closing]
             .iter()
             .any(|t| t.trim().is_empty())
         {
-            return fail("[safety] needs an acknowledgement, a note_question and a closing".into());
+            return fail(
+                "[safety] needs an acknowledgement, a note_question and a closing (and a thoughts_acknowledgement that is not empty, if given)".into(),
+            );
         }
         let mut nudge_ids = BTreeSet::new();
         for nudge in &self.nudges {
@@ -242,7 +314,9 @@ impl Pack {
                 return fail("every nudge needs an `id` and a `text`".into());
             }
             // The safety lane is decided after the arrival check; no nudge may come before it.
-            if nudge.after == keys::ARRIVAL_DISTRESS || nudge.after == keys::ARRIVAL_SAFETY {
+            if nudge.after.contains(keys::ARRIVAL_DISTRESS)
+                || nudge.after.contains(keys::ARRIVAL_SAFETY)
+            {
                 return fail(format!(
                     "nudge `{}` cannot come after the arrival check; choose a later step",
                     nudge.id
@@ -251,16 +325,21 @@ impl Pack {
             if !nudge_ids.insert(nudge.id.as_str()) {
                 return fail(format!("nudge `{}` appears twice", nudge.id));
             }
-            if self.step(&nudge.after).is_none() {
-                return fail(format!(
-                    "nudge `{}` comes after `{}`, which is not a step of this pack",
-                    nudge.id, nudge.after
-                ));
+            if nudge.after.keys().is_empty() {
+                return fail(format!("nudge `{}` needs an `after` step", nudge.id));
+            }
+            for after in nudge.after.keys() {
+                if self.step(after).is_none() {
+                    return fail(format!(
+                        "nudge `{}` comes after `{after}`, which is not a step of this pack",
+                        nudge.id
+                    ));
+                }
             }
             if nudge.when.is_empty() {
                 return fail(format!("nudge `{}` has no `when` signals", nudge.id));
             }
-            for signal in &nudge.when {
+            for signal in nudge.when.iter().flat_map(Signal::flatten) {
                 for key in signal.keys() {
                     if self.step(key).is_none() {
                         return fail(format!(
@@ -270,7 +349,8 @@ impl Pack {
                     }
                 }
                 let bad = match signal {
-                    Signal::Words { words, .. } => words.is_empty(),
+                    Signal::Words { words, .. } | Signal::WordsHere { words } => words.is_empty(),
+                    Signal::All { of } => of.is_empty(),
                     Signal::FewFeelings { max_intensity, .. } => *max_intensity > 10,
                     _ => false,
                 };
@@ -307,11 +387,24 @@ impl Signal {
             Signal::RatingAtLeast { key, .. } | Signal::BlankOr { key, .. } => vec![key],
             Signal::Words { keys, .. } | Signal::FewFeelings { keys, .. } => keys.iter().collect(),
             Signal::OneSided { rich, blank, .. } => rich.iter().chain(blank).collect(),
+            Signal::WordsHere { .. } | Signal::All { .. } | Signal::Not { .. } => Vec::new(),
         }
     }
 
-    /// Whether the signal holds for the answers given so far.
-    pub fn holds(&self, answers: &[Answer]) -> bool {
+    /// This signal and every signal inside it.
+    fn flatten(&self) -> Vec<&Signal> {
+        let mut out = vec![self];
+        match self {
+            Signal::All { of } => out.extend(of.iter().flat_map(Signal::flatten)),
+            Signal::Not { of } => out.extend(of.flatten()),
+            _ => {}
+        }
+        out
+    }
+
+    /// Whether the signal holds for the answers given so far, `here` being
+    /// the step just answered.
+    pub fn holds(&self, answers: &[Answer], here: &str) -> bool {
         let text = |key: &str| -> &str {
             answers
                 .iter()
@@ -331,6 +424,9 @@ impl Signal {
                 .and_then(|a| a.value.as_rating())
                 .is_some_and(|r| r >= *value),
             Signal::Words { keys, words } => keys.iter().any(|k| contains_any(text(k), words)),
+            Signal::WordsHere { words } => contains_any(text(here), words),
+            Signal::All { of } => of.iter().all(|s| s.holds(answers, here)),
+            Signal::Not { of } => !of.holds(answers, here),
             Signal::BlankOr { key, words } => {
                 let t = text(key);
                 t.trim().is_empty() || contains_any(t, words)
@@ -402,6 +498,7 @@ mod tests {
             key: key.into(),
             kind: Kind::LongText,
             question: String::new(),
+            framing: None,
             value: Value::Text(t.into()),
         }
     }
@@ -430,9 +527,9 @@ mod tests {
             blank: vec!["b".into()],
             min_words: 3,
         };
-        assert!(s.holds(&[text("a", "one two three")]));
-        assert!(!s.holds(&[text("a", "one two")]));
-        assert!(!s.holds(&[text("a", "one two three"), text("b", "x")]));
+        assert!(s.holds(&[text("a", "one two three")], "a"));
+        assert!(!s.holds(&[text("a", "one two")], "a"));
+        assert!(!s.holds(&[text("a", "one two three"), text("b", "x")], "a"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::store::Damaged;
 
-pub fn dispatch(ctx: &Context, command: &Command) -> Result<()> {
+pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
     match command {
         Command::New(args) => new::run(ctx, args),
         Command::List(args) => list::run(ctx, args),

@@ -1,23 +1,27 @@
-use std::io::{Read, Write};
+//! `mentalog new`: the guided walk in a terminal, or an entry from a file
+//! of answers. The walk's logic is in `flow`; this ties it to the store,
+//! the drafts, the crisis plan and the prompter the context carries.
+
+use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
-use std::sync::Mutex;
 
 use anyhow::{Context as _, Result, anyhow};
 
 use crate::cli::NewArgs;
 use crate::context::Context;
-use crate::entry::{Answer, Entry, Kind, Value, keys};
+use crate::draft::Draft;
+use crate::entry::{Answer, Entry, Kind, LaneShare, Value, keys};
 use crate::error::Error;
-use crate::flow::{self, Draft, DraftChoice, Settings};
+use crate::flow::{self, DraftChoice, Settings};
 use crate::pack::{self, Pack};
-use crate::prompt::{PromptError, TerminalPrompter};
+use crate::prompt::{PromptError, Prompter};
+use crate::render::plan::{self as plan_view, CrisisPlan};
 use crate::store::Store;
 
-pub fn run(ctx: &Context, args: &NewArgs) -> Result<()> {
+pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
     let pack = load_pack(args.pack.as_deref())?;
-    let store = Store::new(&ctx.paths.data);
     if let Some(file) = &args.answers {
-        return scripted(ctx, &pack, &store, file);
+        return scripted(ctx, &pack, file);
     }
     if !ctx.interactive {
         return Err(Error::Usage(
@@ -27,7 +31,7 @@ pub fn run(ctx: &Context, args: &NewArgs) -> Result<()> {
         )
         .into());
     }
-    interactive(ctx, &pack, &store)
+    interactive(ctx, &pack)
 }
 
 /// A built-in pack by id, or a pack file by path.
@@ -62,8 +66,8 @@ fn load_pack(id: Option<&str>) -> Result<Pack> {
     .into())
 }
 
-fn threshold(ctx: &Context, pack: &Pack) -> u8 {
-    ctx.config.safety_threshold.unwrap_or(pack.safety_threshold)
+fn threshold(config: &crate::config::Config, pack: &Pack) -> u8 {
+    config.safety_threshold.unwrap_or(pack.safety_threshold)
 }
 
 fn new_id() -> String {
@@ -71,7 +75,7 @@ fn new_id() -> String {
 }
 
 /// `new --answers FILE`: checks every answer against the pack before saving anything.
-fn scripted(ctx: &Context, pack: &Pack, store: &Store, file: &Path) -> Result<()> {
+fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
     let name = if file == Path::new("-") {
         "standard input".to_string()
     } else {
@@ -84,23 +88,45 @@ fn scripted(ctx: &Context, pack: &Pack, store: &Store, file: &Path) -> Result<()
         std::fs::File::open(file).and_then(|mut f| f.read_to_string(&mut text))
     }
     .with_context(|| format!("cannot read the answers in {name}"))?;
-    let answers =
+    let (answers, lane_share) =
         answers_from_json(pack, &text).map_err(|e| anyhow!("{name}: {e}; nothing was saved"))?;
 
-    let mut draft = Draft::new(new_id(), ctx.now, pack);
-    draft.safety_lane = flow::lane_due(&answers, threshold(ctx, pack));
-    if !draft.safety_lane && answers.iter().any(|a| a.key == keys::SAFETY_NOTE) {
+    let threshold = threshold(&ctx.config, pack);
+    let mut draft = Draft::new(new_id(), ctx.now, pack.reference());
+    draft.safety_lane = flow::lane_due(&answers, threshold);
+    let lane_only = answers
+        .iter()
+        .any(|a| a.key == keys::SAFETY_NOTE || a.key == keys::SAFETY_SHARE);
+    if !draft.safety_lane && lane_only {
         return Err(anyhow!(
-            "{name}: `safety.note` belongs to entries that go to the safety lane (distress at or above the threshold, or a yes / not sure to the safety question); nothing was saved"
+            "{name}: `safety.note` and `safety.share` belong to entries that go to the safety lane (distress at or above the threshold, or a yes / not sure to the safety question); nothing was saved"
         ));
     }
     draft.answers = answers;
-    let entry = draft.into_entry();
-    let path = store.save_entry(&entry)?;
-    if entry.safety_lane {
+    draft.lane_share = lane_share;
+    let plan_text = super::plan::read_plan(&ctx.store);
+    let contacts = super::plan::contact_lines(ctx);
+    let plan = CrisisPlan {
+        text: plan_view::written(plan_text.as_deref(), super::plan::TEMPLATE),
+        contacts: &contacts,
+    };
+    let mut entry = draft.into_entry();
+    entry.distress_rose =
+        !entry.safety_lane && entry.distress_rose(threshold, pack.safety_rise);
+    if entry.safety_lane || entry.distress_rose {
+        entry.plan = Some(plan.state());
+    }
+    let path = ctx.store.save_entry(&entry)?;
+    if entry.safety_lane || entry.distress_rose {
+        let share = match (entry.shared, entry.safety_shared) {
+            (true, _) => "It is shared with your therapist when you export.",
+            (false, true) => {
+                "Your therapist will see only that the safety steps opened, not what you wrote."
+            }
+            (false, false) => "It stays private until you share it (mentalog share).",
+        };
         eprintln!(
-            "This entry is saved as a safety-lane entry and stays private until you share it. \
-             Your crisis plan: mentalog plan. {}",
+            "Your feelings were very strong in this entry. {share} Your crisis plan: mentalog plan. {}",
             flow::EMERGENCY_LINE
         );
     }
@@ -109,15 +135,20 @@ fn scripted(ctx: &Context, pack: &Pack, store: &Store, file: &Path) -> Result<()
 }
 
 /// Reads an answers file: a JSON object from step key to value, in any order.
-/// Answers are stored in the pack's order; `null` or an empty text means skipped.
-pub fn answers_from_json(pack: &Pack, text: &str) -> Result<Vec<Answer>, String> {
+/// Answers are stored in the pack's order; `null` or an empty text means
+/// skipped. A safety-lane entry may say what the therapist may see in
+/// `safety.share`: "whole", "steps_only" or "nothing" (the default).
+pub fn answers_from_json(
+    pack: &Pack,
+    text: &str,
+) -> Result<(Vec<Answer>, Option<LaneShare>), String> {
     let json: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("not valid JSON ({e})"))?;
     let object = json
         .as_object()
         .ok_or("expected a JSON object from step key to answer")?;
     for key in object.keys() {
-        if key != keys::SAFETY_NOTE && pack.step(key).is_none() {
+        if key != keys::SAFETY_NOTE && key != keys::SAFETY_SHARE && pack.step(key).is_none() {
             return Err(format!(
                 "unknown key `{key}`: the pack {} has no such step",
                 pack.id
@@ -160,12 +191,39 @@ pub fn answers_from_json(pack: &Pack, text: &str) -> Result<Vec<Answer>, String>
                     key: key.to_string(),
                     kind,
                     question: question.to_string(),
+                    framing: pack.step(key).and_then(|s| s.framing.clone()),
                     value,
                 });
             }
         }
     }
-    Ok(answers)
+    let share = match object.get(keys::SAFETY_SHARE) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(json) => {
+            let share: LaneShare = serde_json::from_value(json.clone()).map_err(|_| {
+                format!(
+                    "`{}`: expected \"whole\", \"steps_only\" or \"nothing\"",
+                    keys::SAFETY_SHARE
+                )
+            })?;
+            answers.push(Answer {
+                key: keys::SAFETY_SHARE.into(),
+                kind: Kind::Choice,
+                question: flow::LANE_SHARE_QUESTION.into(),
+                framing: None,
+                value: Value::Text(
+                    flow::LANE_SHARE_ITEMS[match share {
+                        LaneShare::Whole => 0,
+                        LaneShare::StepsOnly => 1,
+                        LaneShare::Nothing => 2,
+                    }]
+                    .into(),
+                ),
+            });
+            Some(share)
+        }
+    };
+    Ok((answers, share))
 }
 
 const GREETING: &str = "\
@@ -177,101 +235,313 @@ can bring it to your therapist. It takes about ten minutes.
 Your entries stay on this computer and are private. One leaves it only if you
 choose to share it and export it yourself. mentalog never contacts anyone.";
 
-fn interactive(ctx: &Context, pack: &Pack, store: &Store) -> Result<()> {
-    let first_run = store.is_new();
-    let plan = super::plan::ensure_plan(store);
+const STOPPED: &str = "Stopped. Your answers so far are kept; run 'mentalog new' to carry on.";
+
+/// Everything the walk needs from the context, borrowed apart so the
+/// prompter can be used while the store is read.
+struct Walking<'a> {
+    store: &'a Store,
+    p: &'a mut dyn Prompter,
+    pack: &'a Pack,
+    settings: Settings<'a>,
+}
+
+fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
+    crate::signal::set_message(STOPPED);
+    let first_run = ctx.store.is_new();
     super::plan::warn_config(ctx);
+    let plan_text = super::plan::read_plan(&ctx.store);
     let contacts = super::plan::contact_lines(ctx);
-    // In a crisis an unfilled template is no help: say so briefly instead.
-    let plan_shown = if plan == super::plan::TEMPLATE {
-        "You haven't written your crisis plan yet. You can write it with your therapist: mentalog plan --edit".to_string()
-    } else {
-        plan.clone()
-    };
-    let settings = Settings {
-        threshold: threshold(ctx, pack),
-        plan: &plan_shown,
+    let crisis = CrisisPlan {
+        text: plan_view::written(plan_text.as_deref(), super::plan::TEMPLATE),
         contacts: &contacts,
     };
-    let mut p = TerminalPrompter::new(store.editing_dir());
-    ctrlc::set_handler(|| stop_interrupted()).context("cannot set up Ctrl-C handling")?;
+    let plan_lines = crisis.lines();
+    // Find out now, before anyone writes a word, whether answers can be kept.
+    let editing = ctx.store.create_editing_dir();
+    if let Err(e) = editing.and_then(|dir| {
+        tempfile::NamedTempFile::new_in(&dir)
+            .map(drop)
+            .with_context(|| format!("cannot write in {}", dir.display()))
+    }) {
+        return Err(e.context(format!(
+            "cannot write to the data folder {}; choose another with --dir or MENTALOG_DIR",
+            ctx.store.root().display()
+        )));
+    }
+    let threshold = threshold(&ctx.config, pack);
+    let now = ctx.now;
+    let Context {
+        store,
+        prompter,
+        clock,
+        config,
+        ..
+    } = ctx;
+    let p: &mut dyn Prompter = prompter.as_mut();
+    let cancelled = |e: PromptError| -> anyhow::Error {
+        match e {
+            PromptError::Interrupted | PromptError::EditorInterrupted(_) => {
+                Error::Cancelled("Stopped. Nothing was changed.".into()).into()
+            }
+            e => anyhow::Error::new(e),
+        }
+    };
 
     if first_run {
-        eprintln!("{GREETING}");
-        eprintln!(
-            "\nYour crisis plan is always one command away: mentalog plan\n(it is kept in {})\n",
-            store.plan_path().display()
-        );
+        p.say(GREETING).map_err(cancelled)?;
+        p.say("\nYour crisis plan is always one command away: mentalog plan\n")
+            .map_err(cancelled)?;
     }
-    let mut draft = match resume(store, pack, &mut p)? {
-        Some(d) => d,
-        None => Draft::new(new_id(), ctx.now, pack),
-    };
-    // Find out now, before anyone writes a word, whether answers can be kept.
-    store.save_draft(&draft).with_context(|| {
-        format!(
-            "cannot write to the data folder {}; choose another with --dir or MENTALOG_DIR",
-            store.root().display()
-        )
-    })?;
-    eprintln!(
-        "Press Enter on an empty answer to skip a question. At any question you answer in words,\n\
-         type {} to write it in your editor, or {} to see your crisis plan.",
-        flow::EDIT_COMMAND,
-        flow::PLAN_COMMAND
-    );
+    let draft = choose_draft(store, pack, p).map_err(cancelled)?;
 
-    let mut save = |d: &Draft| {
-        let result = store.save_draft(d);
-        let failed = UNSAVED.lock().map(|u| u.is_some()).unwrap_or(false);
-        match result {
-            Ok(_) => {
-                if let Ok(mut u) = UNSAVED.lock() {
-                    *u = None;
+    // A new entry may first look back at the last safety-lane entry.
+    let mut follows: Option<(String, Option<String>)> = None;
+    if draft.is_none()
+        && let Some(lane) = follow_up_due(store)?
+    {
+        let mut state = store.read_state();
+        state.follow_up_offered = Some(lane.id.clone());
+        if let Err(e) = store.write_state(&state) {
+            eprintln!("mentalog: warning: {e:#}");
+        }
+        let day = lane.created.format("%a %-d %b").to_string();
+        if flow::offer_follow_up(p, &day).map_err(cancelled)? {
+            follows = Some((lane.id.clone(), lane.text(keys::SAFETY_NOTE).map(str::to_string)));
+        }
+    }
+    let resumed_follows = draft.as_ref().and_then(|d| d.follows.clone());
+    let starting_point = match (&follows, resumed_follows) {
+        (Some((_, note)), _) => note.clone(),
+        (None, Some(id)) => store
+            .find(&id)
+            .ok()
+            .and_then(|l| l.entries.into_iter().next())
+            .and_then(|s| s.entry.text(keys::SAFETY_NOTE).map(str::to_string)),
+        (None, None) => None,
+    };
+    let settings = Settings {
+        threshold,
+        rise: pack.safety_rise,
+        plan: &plan_lines,
+        plan_state: crisis.state(),
+        count_plan_openings: config.share_plan_openings,
+        starting_point: starting_point.as_deref(),
+        clock: clock.as_ref(),
+    };
+    let mut w = Walking {
+        store,
+        p,
+        pack,
+        settings,
+    };
+    w.p.hint(&format!(
+        "Press Enter without writing anything to skip a question. At any question, {} shows your crisis plan and {} goes back; at a question you answer in words, {} opens your editor.",
+        crate::prompt::PLAN_COMMAND,
+        crate::prompt::BACK_COMMAND,
+        crate::prompt::EDIT_COMMAND
+    ))?;
+
+    let mut draft = match draft {
+        Some(mut d) => {
+            if d.needs_recheck(now) && d.visited(keys::ARRIVAL_SAFETY) {
+                let check = flow::recheck(pack, &w.settings, w.p).map_err(cancelled)?;
+                if flow::recheck_lane_due(&check, threshold) {
+                    // The unfinished entry stays a draft, whole, for later.
+                    let mut lane = Draft::new(new_id(), (w.settings.clock)(), pack.reference());
+                    lane.answers = arrival_answers(pack, check.distress, &check.safety);
+                    lane.visited = vec![keys::ARRIVAL_DISTRESS.into(), keys::ARRIVAL_SAFETY.into()];
+                    lane.safety_lane = true;
+                    w.p.say("Your unfinished entry is kept just as it was, for later.")?;
+                    return w.run(lane);
                 }
+                d.rechecks.push(check);
+                w.store
+                    .save_draft(&d)
+                    .context("cannot save the unfinished entry")?;
+                w.p.say(&flow::recap(&d))?;
+            }
+            d
+        }
+        None => {
+            let mut d = Draft::new(new_id(), now, pack.reference());
+            d.follows = follows.map(|(id, _)| id);
+            d
+        }
+    };
+    draft.schema = crate::entry::SCHEMA_VERSION;
+    w.run(draft)
+}
+
+impl Walking<'_> {
+    /// Walks `draft` to its end, saves the entry and says goodbye.
+    fn run(&mut self, mut draft: Draft) -> Result<()> {
+        let store = self.store;
+        // The last draft that could not be saved, to print if the walk stops.
+        let mut unsaved: Option<String> = None;
+        let mut save = |d: &Draft| {
+            if !d.has_answers() {
+                return;
+            }
+            match store.save_draft(d) {
+                Ok(_) => unsaved = None,
+                Err(e) => {
+                    if unsaved.is_none() {
+                        eprintln!(
+                            "mentalog: warning: cannot save a draft: {e:#}. If you stop now, your answers will be printed so you can copy them."
+                        );
+                    }
+                    unsaved = serde_json::to_string_pretty(d).ok();
+                }
+            }
+        };
+        let walked = flow::walk(self.pack, &self.settings, self.p, &mut draft, &mut save);
+        match walked {
+            Ok(()) => {}
+            Err(PromptError::Interrupted | PromptError::EditorInterrupted(_)) => {
+                let message = match unsaved {
+                    Some(json) => format!(
+                        "Stopped. Your answers could not be saved, so here they are to copy:\n{json}"
+                    ),
+                    None if draft.has_answers() => STOPPED.to_string(),
+                    None => "Stopped. Nothing was written.".to_string(),
+                };
+                return Err(Error::Cancelled(message).into());
             }
             Err(e) => {
-                if !failed {
-                    eprintln!(
-                        "mentalog: warning: cannot save a draft: {e:#}. If you stop now, your answers will be printed so you can copy them."
-                    );
-                }
-                if let Ok(mut u) = UNSAVED.lock() {
-                    *u = serde_json::to_string_pretty(d).ok();
-                }
+                let kept = keep_answers(store, &draft, anyhow::Error::new(e));
+                return Err(kept.context("the guided walk stopped"));
             }
         }
+        let entry = draft.clone().into_entry();
+        let path = match save_finished(store, &entry) {
+            Ok(path) => path,
+            Err(e) => return Err(keep_answers(store, &draft, e)),
+        };
+        if let Err(e) = store.remove_draft(&entry.id) {
+            eprintln!("mentalog: warning: {e:#}");
+        }
+        self.close(&entry, &path)?;
+        Ok(())
+    }
+
+    /// The warm close: thanks, what happens with the entry, the plan when
+    /// things were very hard, and where the file is.
+    fn close(&mut self, entry: &Entry, path: &Path) -> Result<()> {
+        let p = &mut *self.p;
+        let plan_written = self.settings.plan_state.plan_written;
+        p.say("")?;
+        if entry.safety_lane {
+            p.say("Thank you for checking in with yourself, and for writing here.")?;
+            p.say(&self.pack.safety.closing)?;
+        } else {
+            p.say("Thank you for taking the time to look at this moment, from your side and from theirs.")?;
+            if entry.distress_rose {
+                p.say(&self.pack.safety.closing)?;
+            }
+        }
+        if (entry.safety_lane || entry.distress_rose) && plan_written {
+            p.say("Your crisis plan is always one command away: mentalog plan")?;
+        }
+        let share = match (entry.safety_lane, entry.shared, entry.safety_shared) {
+            (_, true, _) => "Saved. It will be part of what you export for your therapist.",
+            (true, false, true) => {
+                "Saved. Your therapist will see only that the safety steps opened today, not what you wrote."
+            }
+            _ => "Saved. This entry stays private.",
+        };
+        p.say(share)?;
+        if entry.safety_lane {
+            p.say("The next time you open mentalog new, it will offer to look at this moment with you.")?;
+        }
+        if std::io::stdout().is_terminal() {
+            p.hint(&path.display().to_string())?;
+        } else {
+            writeln!(std::io::stdout().lock(), "{}", path.display())?;
+        }
+        Ok(())
+    }
+}
+
+/// The arrival answers of a recheck, as the pack asks them.
+fn arrival_answers(pack: &Pack, distress: u8, safety: &str) -> Vec<Answer> {
+    let question = |key: &str| pack.step(key).map(|s| s.question.clone()).unwrap_or_default();
+    vec![
+        Answer {
+            key: keys::ARRIVAL_DISTRESS.into(),
+            kind: Kind::Rating,
+            question: question(keys::ARRIVAL_DISTRESS),
+            framing: None,
+            value: Value::Rating(distress),
+        },
+        Answer {
+            key: keys::ARRIVAL_SAFETY.into(),
+            kind: Kind::YesNoUnsure,
+            question: question(keys::ARRIVAL_SAFETY),
+            framing: None,
+            value: Value::Text(safety.to_string()),
+        },
+    ]
+}
+
+/// The newest entry, if it is a safety-lane entry whose follow-up has not
+/// been offered yet and that no entry follows.
+fn follow_up_due(store: &Store) -> Result<Option<Entry>> {
+    let loaded = store.load()?;
+    let Some(newest) = loaded.entries.first() else {
+        return Ok(None);
     };
-    match flow::walk(pack, &settings, &mut p, &mut draft, &mut save) {
-        Ok(()) => {}
-        Err(PromptError::Interrupted) => stop_interrupted(),
-        Err(e) => {
-            let kept = keep_answers(store, &draft, anyhow::Error::new(e));
-            return Err(kept.context("the guided walk stopped"));
+    let lane = &newest.entry;
+    let offered = store.read_state().follow_up_offered;
+    let followed = loaded
+        .entries
+        .iter()
+        .any(|s| s.entry.follows.as_deref() == Some(lane.id.as_str()));
+    Ok((lane.safety_lane && offered.as_deref() != Some(lane.id.as_str()) && !followed)
+        .then(|| lane.clone()))
+}
+
+/// Offers the unfinished entries written with this pack, newest first,
+/// and mentions those written with another. Discarding asks again.
+fn choose_draft(
+    store: &Store,
+    pack: &Pack,
+    p: &mut dyn Prompter,
+) -> Result<Option<Draft>, PromptError> {
+    let mut mentioned = false;
+    loop {
+        let (drafts, damaged) = store.drafts().map_err(|e| {
+            PromptError::Io(std::io::Error::other(format!("{e:#}")))
+        })?;
+        super::report_damaged(&damaged);
+        let (ours, others): (Vec<Draft>, Vec<Draft>) =
+            drafts.into_iter().partition(|d| d.pack == pack.reference());
+        if !mentioned {
+            for other in &others {
+                p.say(&format!(
+                    "You also have an unfinished entry written with the pack {} {} ({}). To carry on with it, run: mentalog new --pack {}",
+                    crate::entry::one_line(&other.pack.id),
+                    crate::entry::one_line(&other.pack.version),
+                    other.describe(),
+                    crate::entry::one_line(&other.pack.id)
+                ))?;
+            }
+            mentioned = true;
+        }
+        if ours.is_empty() {
+            return Ok(None);
+        }
+        match flow::choose_draft(p, &ours)? {
+            DraftChoice::Resume(i) => return Ok(Some(ours[i].clone())),
+            DraftChoice::New => return Ok(None),
+            DraftChoice::Discard(i) => {
+                store
+                    .remove_draft(&ours[i].id)
+                    .map_err(|e| PromptError::Io(std::io::Error::other(format!("{e:#}"))))?;
+                p.say("The unfinished entry is discarded.")?;
+            }
         }
     }
-    let entry = draft.clone().into_entry();
-    let path = match save_finished(store, &entry) {
-        Ok(path) => path,
-        Err(e) => return Err(keep_answers(store, &draft, e)),
-    };
-    if let Err(e) = store.remove_draft(&entry.id) {
-        eprintln!("mentalog: warning: {e:#}");
-    }
-    if entry.safety_lane {
-        eprintln!("\n{}", pack.safety.closing);
-    } else {
-        eprintln!(
-            "\nSaved. {}",
-            if entry.shared {
-                "This entry will be part of what you export for your therapist."
-            } else {
-                "This entry stays private."
-            }
-        );
-    }
-    writeln!(std::io::stdout().lock(), "{}", path.display())?;
-    Ok(())
 }
 
 /// Saves the finished entry. If the entry of a resumed draft is already
@@ -294,43 +564,6 @@ fn save_finished(store: &Store, entry: &Entry) -> Result<std::path::PathBuf> {
     store.save_entry(entry)
 }
 
-/// Offers the newest unfinished entry written with this pack, if there is
-/// one, and mentions those written with another.
-fn resume(store: &Store, pack: &Pack, p: &mut TerminalPrompter) -> Result<Option<Draft>> {
-    let (drafts, damaged) = store.drafts()?;
-    super::report_damaged(&damaged);
-    let (ours, others): (Vec<Draft>, Vec<Draft>) =
-        drafts.into_iter().partition(|d| d.pack == pack.reference());
-    for other in &others {
-        eprintln!(
-            "You also have an unfinished entry written with the pack {} {} ({}). To carry on with it, run: mentalog new --pack {}",
-            other.pack.id,
-            other.pack.version,
-            other.describe(),
-            other.pack.id
-        );
-    }
-    let Some(draft) = ours.into_iter().next() else {
-        return Ok(None);
-    };
-    let choice = match flow::choose_draft(p, &draft) {
-        Err(PromptError::Interrupted) => stop_interrupted(),
-        other => other?,
-    };
-    Ok(match choice {
-        DraftChoice::Resume => Some(draft),
-        DraftChoice::Keep => None,
-        DraftChoice::Discard => {
-            store.remove_draft(&draft.id)?;
-            None
-        }
-    })
-}
-
-/// The last draft that could not be saved, as JSON, for the Ctrl-C handler
-/// to print: the words must not be lost even when the disk refuses them.
-static UNSAVED: Mutex<Option<String>> = Mutex::new(None);
-
 /// The entry could not be saved: keep the draft, or if even that fails,
 /// print the entry so the words are not lost.
 fn keep_answers(store: &Store, draft: &Draft, err: anyhow::Error) -> anyhow::Error {
@@ -347,17 +580,4 @@ fn keep_answers(store: &Store, draft: &Draft, err: anyhow::Error) -> anyhow::Err
             err.context("your entry could not be saved, and no draft could be written either; your answers are printed above so you can copy them")
         }
     }
-}
-
-/// Ctrl-C, a closed terminal or SIGTERM: every answer given is already in
-/// the draft (or, if the disk refused it, is printed now).
-fn stop_interrupted() -> ! {
-    super::stop(|| match UNSAVED.lock().ok().and_then(|u| u.clone()) {
-        None => {
-            "Stopped. Your answers so far are kept; run 'mentalog new' to carry on.".to_string()
-        }
-        Some(json) => {
-            format!("Stopped. Your answers could not be saved, so here they are to copy:\n{json}")
-        }
-    })
 }

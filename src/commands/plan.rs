@@ -5,27 +5,28 @@ use anyhow::{Context as _, Result};
 use crate::cli::PlanArgs;
 use crate::context::Context;
 use crate::error::Error;
-use crate::flow::{EMERGENCY_LINE, NO_CONTACT_LINE};
-use crate::prompt;
+use crate::prompt::PromptError;
+use crate::render::plan::{self, CrisisPlan};
 use crate::store::Store;
 
 /// The plan written on first use: the Stanley–Brown headings, no phone numbers.
 pub const TEMPLATE: &str = include_str!("../../prompts/plan-template.md");
 
-/// The person's plan, writing the template first if there is none. If it
-/// cannot be written, the template is still returned: the plan must always show.
-pub(super) fn ensure_plan(store: &Store) -> String {
+/// The plan file's text, writing the template first if there is none (so
+/// there is something to fill in). `None` from a plan that could not be
+/// read is said on stderr: the rest of the plan lines must still show.
+pub(super) fn read_plan(store: &Store) -> Option<String> {
     match store.read_plan() {
-        Ok(Some(plan)) => plan,
+        Ok(Some(plan)) => Some(plan),
         Ok(None) => {
             if let Err(e) = store.write_plan(TEMPLATE) {
                 eprintln!("mentalog: warning: {e:#}");
             }
-            TEMPLATE.to_string()
+            None
         }
         Err(e) => {
             eprintln!("mentalog: warning: {e:#}");
-            TEMPLATE.to_string()
+            None
         }
     }
 }
@@ -47,52 +48,76 @@ pub(super) fn contact_lines(ctx: &Context) -> Vec<String> {
     lines
 }
 
-pub fn run(ctx: &Context, args: &PlanArgs) -> Result<()> {
-    let store = Store::new(&ctx.paths.data);
-    let plan = ensure_plan(&store);
+pub fn run(ctx: &mut Context, args: &PlanArgs) -> Result<()> {
+    let text = read_plan(&ctx.store);
     if args.edit {
-        return edit(ctx, &store, &plan);
+        let current = text.clone().unwrap_or_else(|| TEMPLATE.to_string());
+        return edit(ctx, &current);
     }
     let contacts = contact_lines(ctx);
+    let shown = CrisisPlan {
+        text: plan::written(text.as_deref(), TEMPLATE),
+        contacts: &contacts,
+    };
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", plan.trim_end())?;
-    writeln!(out)?;
+    for line in shown.lines() {
+        writeln!(out, "{line}")?;
+    }
+    // Outside a crisis, say where each part can be filled in.
+    if shown.text.is_none() || contacts.is_empty() {
+        writeln!(out)?;
+    }
+    if shown.text.is_none() {
+        writeln!(
+            out,
+            "When you're ready, you and your therapist can write your plan together: mentalog plan --edit"
+        )?;
+    }
     if contacts.is_empty() {
         writeln!(
             out,
-            "No crisis contacts are set up yet. You and your therapist can add them to {}",
+            "Contacts can be added to your config file: {}",
             ctx.paths.config.display()
         )?;
-    } else {
-        writeln!(out, "People and services you can contact:")?;
-        for line in contacts {
-            writeln!(out, "  {line}")?;
-        }
     }
-    writeln!(out)?;
-    writeln!(out, "{EMERGENCY_LINE}")?;
-    writeln!(out, "{NO_CONTACT_LINE}")?;
     out.flush()?;
     Ok(())
 }
 
-fn edit(ctx: &Context, store: &Store, plan: &str) -> Result<()> {
+fn edit(ctx: &mut Context, plan: &str) -> Result<()> {
     if !ctx.interactive {
         return Err(Error::Usage(format!(
             "editing the plan needs a terminal; edit {} with any editor instead",
-            store.plan_path().display()
+            ctx.store.plan_path().display()
         ))
         .into());
     }
-    match prompt::run_editor(&prompt::editor_command(), &store.editing_dir(), plan) {
+    ctx.store.create_editing_dir()?;
+    match ctx.prompter.edit("Your crisis plan", plan) {
         Ok(Some(text)) => {
-            store.write_plan(&format!("{text}\n"))?;
+            ctx.store.write_plan(&format!("{text}\n"))?;
             eprintln!(
                 "Your crisis plan is saved in {}",
-                store.plan_path().display()
+                ctx.store.plan_path().display()
             );
         }
         Ok(None) => eprintln!("The plan was left empty in the editor, so the old one was kept."),
+        Err(PromptError::EditorInterrupted(text)) => {
+            // Stopping is not saving: the plan stays, the new words are kept aside.
+            let kept = match text {
+                Some(t) if t.trim() != plan.trim() => {
+                    let stamp = (ctx.clock)().format("%Y-%m-%dT%H-%M-%S");
+                    let path = ctx.store.editing_dir().join(format!("plan-{stamp}.md"));
+                    crate::store::write_new(&path, format!("{t}\n").as_bytes())?;
+                    format!(
+                        "your crisis plan was not changed; what the editor held is kept in {}",
+                        path.display()
+                    )
+                }
+                _ => "your crisis plan was not changed".to_string(),
+            };
+            return Err(Error::Cancelled(format!("Stopped; {kept}.")).into());
+        }
         Err(e) => {
             return Err(e).context("your crisis plan was not changed");
         }

@@ -2,4 +2,5 @@
 //! writes to the `impl Write` it is given and does nothing else.
 
 pub mod journal;
+pub mod plan;
 pub mod summary;

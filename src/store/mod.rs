@@ -8,6 +8,7 @@
 //! <data>/editing/               the editor's files while it is open
 //! <data>/plan.md                the crisis plan
 //! <data>/sessions.json          sessions held and the next appointment
+//! <data>/state.json             small facts the walk remembers (a follow-up offered)
 //! ```
 
 mod atomic;
@@ -21,7 +22,7 @@ use anyhow::{Context, Result};
 pub use atomic::{create_private_dir_all, write_new, write_replace};
 
 use crate::entry::{Entry, short_id};
-use crate::flow::Draft;
+use crate::draft::Draft;
 use crate::sessions::{self, Sessions};
 
 /// An entry read from its file.
@@ -51,6 +52,14 @@ pub struct Store {
     root: PathBuf,
 }
 
+/// Small facts the walk remembers between runs.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct State {
+    /// The safety-lane entry whose follow-up was last offered: offered once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_offered: Option<String>,
+}
+
 impl Store {
     pub fn new(root: impl Into<PathBuf>) -> Store {
         Store { root: root.into() }
@@ -75,6 +84,30 @@ impl Store {
 
     pub fn plan_path(&self) -> PathBuf {
         self.root.join("plan.md")
+    }
+
+    /// Creates the editing folder (0700), for the prompter's editor.
+    pub fn create_editing_dir(&self) -> Result<PathBuf> {
+        let dir = self.editing_dir();
+        self.private_dir(&dir)?;
+        Ok(dir)
+    }
+
+    fn state_path(&self) -> PathBuf {
+        self.root.join("state.json")
+    }
+
+    /// What the walk remembers between runs; empty if never written or unreadable.
+    pub fn read_state(&self) -> State {
+        fs::read(self.state_path())
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn write_state(&self, state: &State) -> Result<()> {
+        self.private_dir(&self.root)?;
+        write_replace(&self.state_path(), to_json(state)?.as_bytes())
     }
 
     /// Creates `dir`, a folder inside the data folder, and any missing

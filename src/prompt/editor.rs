@@ -1,0 +1,68 @@
+//! The person's own editor, for answers longer than a line and for the
+//! crisis plan. Its file lives in a private folder the caller hands in.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::PromptError;
+use crate::signal;
+
+/// The editor the person chose: `$VISUAL`, then `$EDITOR`, then `vi`.
+pub fn editor_command() -> String {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string())
+}
+
+/// Runs the editor `command` (split like a shell would) on a private file
+/// inside `dir` (which must exist, 0700) holding `initial`, and returns what
+/// was saved (`None` when it was left empty). The file is removed
+/// afterwards. An editor that cannot start or exits with an error is
+/// reported and its text is not taken as an answer, but the file is kept
+/// and named so no word is lost. Ctrl-C while it is open is held until it
+/// exits, and its text comes back in [`PromptError::EditorInterrupted`].
+pub fn run_editor(command: &str, dir: &Path, initial: &str) -> Result<Option<String>, PromptError> {
+    let words = shell_words::split(command).map_err(|e| {
+        PromptError::Editor(format!("cannot read the editor command {command:?}: {e}"))
+    })?;
+    let (program, args) = words
+        .split_first()
+        .ok_or_else(|| PromptError::Editor("the editor command is empty; set $EDITOR".into()))?;
+    let file = tempfile::Builder::new()
+        .prefix("answer-")
+        .suffix(".txt")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            PromptError::Editor(format!("cannot create a file in {}: {e}", dir.display()))
+        })?;
+    std::fs::write(file.path(), initial)?;
+    signal::child_started();
+    let status = Command::new(program).args(args).arg(file.path()).status();
+    let interrupted = signal::child_finished();
+    let status = status
+        .map_err(|e| PromptError::Editor(format!("cannot start your editor ({command}): {e}")))?;
+    let written = std::fs::read_to_string(file.path()).unwrap_or_default();
+    let written = written.trim_end();
+    if interrupted {
+        // The file goes with `file`; its words go into the draft.
+        let text = (!written.trim().is_empty()).then(|| written.to_string());
+        return Err(PromptError::EditorInterrupted(text));
+    }
+    if !status.success() {
+        // Whatever was written is kept, never deleted with the failure.
+        let kept = if written.trim().is_empty() || written == initial.trim_end() {
+            String::new()
+        } else {
+            match file.keep() {
+                Ok((_, path)) => format!("; what you wrote is kept in {}", path.display()),
+                Err(e) => format!("; what you wrote could not be kept: {e}"),
+            }
+        };
+        return Err(PromptError::Editor(format!(
+            "your editor ({command}) did not finish well ({status}), so its text was not taken{kept}"
+        )));
+    }
+    Ok((!written.trim().is_empty()).then(|| written.to_string()))
+}

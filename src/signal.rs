@@ -1,0 +1,197 @@
+//! Ctrl-C, SIGTERM and a closed terminal, turned into a value the walk can
+//! return wherever that is possible (after just's `signal_handler.rs`):
+//!
+//! - while the editor runs, the signal is deferred and reported when it
+//!   exits, so the editor's text can be kept;
+//! - in a raw-mode prompt, `console` reads Ctrl-C as a key and returns
+//!   `Interrupted` itself; the handler only waits for that to be seen;
+//! - in plain mode, a line being read is interrupted through the channel
+//!   the reader thread uses;
+//! - anywhere else (no prompt is waiting, so every answer is saved), the
+//!   process leaves with 130 after saying so. That is the only exit here.
+
+use std::io::BufRead;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// What the plain-mode reader hands over.
+enum Event {
+    Line(String),
+    Eof,
+    Interrupt,
+}
+
+struct State {
+    installed: bool,
+    /// Child processes running (the editor).
+    children: usize,
+    /// A signal came while a child ran.
+    during_child: bool,
+    /// A raw-mode prompt is reading keys.
+    raw: bool,
+    /// Interrupts already seen by a raw-mode prompt.
+    seen: usize,
+    /// A plain-mode read is waiting on the channel.
+    waiting: bool,
+    lines: Option<Sender<Event>>,
+    /// Standard input has ended.
+    eof: bool,
+    /// Said when the process has to leave from the handler.
+    message: &'static str,
+}
+
+static STATE: Mutex<State> = Mutex::new(State {
+    installed: false,
+    children: 0,
+    during_child: false,
+    raw: false,
+    seen: 0,
+    waiting: false,
+    lines: None,
+    eof: false,
+    message: "Stopped.",
+});
+
+static LINES: Mutex<Option<Receiver<Event>>> = Mutex::new(None);
+
+fn state() -> MutexGuard<'static, State> {
+    STATE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Installs the handler once, for SIGINT, SIGTERM and SIGHUP.
+pub fn install() -> anyhow::Result<()> {
+    let mut s = state();
+    if s.installed {
+        return Ok(());
+    }
+    ctrlc::set_handler(handle)
+        .map_err(|e| anyhow::anyhow!("cannot set up Ctrl-C handling: {e}"))?;
+    s.installed = true;
+    Ok(())
+}
+
+/// What to say if the process has to leave from the handler.
+pub fn set_message(message: &'static str) {
+    state().message = message;
+}
+
+fn handle() {
+    let mut s = state();
+    if s.children > 0 {
+        s.during_child = true;
+        return;
+    }
+    if s.seen > 0 {
+        s.seen -= 1;
+        return;
+    }
+    if s.waiting
+        && let Some(tx) = &s.lines
+        && tx.send(Event::Interrupt).is_ok()
+    {
+        return;
+    }
+    if s.raw {
+        // console raised it for a Ctrl-C key and returns Interrupted: wait
+        // for the prompt to see it. SIGTERM or a hang-up finds no one.
+        drop(s);
+        for _ in 0..20 {
+            std::thread::sleep(Duration::from_millis(50));
+            let mut s = state();
+            if s.seen > 0 {
+                s.seen -= 1;
+                return;
+            }
+        }
+        s = state();
+    }
+    let message = s.message;
+    let _ = console::Term::stderr().show_cursor();
+    eprintln!("\n\n{message}");
+    std::process::exit(130);
+}
+
+/// Marks a raw-mode read; dropping it ends the mark.
+pub struct RawRead(());
+
+impl RawRead {
+    pub fn start() -> RawRead {
+        state().raw = true;
+        RawRead(())
+    }
+}
+
+impl Drop for RawRead {
+    fn drop(&mut self) {
+        state().raw = false;
+    }
+}
+
+/// A raw-mode prompt saw Ctrl-C (and console raised SIGINT for it).
+pub fn seen_interrupt() {
+    if state().installed {
+        state().seen += 1;
+    }
+}
+
+/// A child process (the editor) is about to run.
+pub fn child_started() {
+    let mut s = state();
+    s.children += 1;
+    s.during_child = false;
+}
+
+/// The child has exited; whether a signal came while it ran.
+pub fn child_finished() -> bool {
+    let mut s = state();
+    s.children = s.children.saturating_sub(1);
+    std::mem::take(&mut s.during_child)
+}
+
+/// Reads one line from standard input for plain mode, without its line
+/// ending. `Ok(None)` at the end of input; `Interrupted` on Ctrl-C.
+pub fn read_line() -> std::io::Result<Option<String>> {
+    let mut rx = LINES.lock().unwrap_or_else(|e| e.into_inner());
+    if rx.is_none() {
+        let (tx, new_rx) = mpsc::channel();
+        state().lines = Some(tx.clone());
+        std::thread::spawn(move || {
+            let stdin = std::io::stdin();
+            loop {
+                let mut line = String::new();
+                let event = match stdin.lock().read_line(&mut line) {
+                    Ok(0) | Err(_) => Event::Eof,
+                    Ok(_) => Event::Line(line),
+                };
+                let end = matches!(event, Event::Eof);
+                if tx.send(event).is_err() || end {
+                    break;
+                }
+            }
+        });
+        *rx = Some(new_rx);
+    }
+    let Some(rx) = rx.as_ref() else {
+        return Ok(None);
+    };
+    if state().eof {
+        return Ok(None);
+    }
+    state().waiting = true;
+    let event = rx.recv();
+    state().waiting = false;
+    match event {
+        Ok(Event::Line(mut line)) => {
+            while line.ends_with(['\n', '\r']) {
+                line.pop();
+            }
+            Ok(Some(line))
+        }
+        Ok(Event::Interrupt) => Err(std::io::ErrorKind::Interrupted.into()),
+        Ok(Event::Eof) | Err(_) => {
+            state().eof = true;
+            Ok(None)
+        }
+    }
+}
