@@ -115,7 +115,9 @@ impl Draft {
     /// Whether the last answer is long enough ago that the arrival check
     /// should be asked again.
     pub fn needs_recheck(&self, now: DateTime<FixedOffset>) -> bool {
-        now.signed_duration_since(self.updated.unwrap_or(self.created)).num_minutes() > RECHECK_AFTER_MINUTES
+        now.signed_duration_since(self.updated.unwrap_or(self.created))
+            .num_minutes()
+            > RECHECK_AFTER_MINUTES
     }
 
     /// The distress of the latest arrival check.

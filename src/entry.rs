@@ -355,7 +355,12 @@ impl Entry {
     /// Whether distress at the end reached `threshold` or rose by `rise` or
     /// more since the latest arrival check: writing raised it.
     pub fn distress_rose(&self, threshold: u8, rise: u8) -> bool {
-        distress_rose(self.latest_arrival(), self.rating(keys::AFTER_DISTRESS), threshold, rise)
+        distress_rose(
+            self.latest_arrival(),
+            self.rating(keys::AFTER_DISTRESS),
+            threshold,
+            rise,
+        )
     }
 
     /// The safety answer when it was "yes" or "not sure".

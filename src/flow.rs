@@ -134,9 +134,9 @@ impl<'a> Walk<'a, '_> {
     /// are passed over.
     fn next_step(&self) -> Option<&'a Step> {
         let pack: &'a Pack = self.pack;
-        pack.steps.iter().find(|s| {
-            !self.draft.visited(&s.key) && (s.needs_any.is_empty() || self.needs_met(s))
-        })
+        pack.steps
+            .iter()
+            .find(|s| !self.draft.visited(&s.key) && (s.needs_any.is_empty() || self.needs_met(s)))
     }
 
     fn needs_met(&self, step: &Step) -> bool {
@@ -145,9 +145,11 @@ impl<'a> Walk<'a, '_> {
                 .draft
                 .answer(k)
                 .is_some_and(|a| a.value.as_text().is_none_or(|t| !t.trim().is_empty()));
-            let nudged = self.draft.nudge.as_ref().is_some_and(|n| {
-                n.after.as_deref() == Some(k.as_str()) && n.answer.is_some()
-            });
+            let nudged = self
+                .draft
+                .nudge
+                .as_ref()
+                .is_some_and(|n| n.after.as_deref() == Some(k.as_str()) && n.answer.is_some());
             answered || nudged
         })
     }
@@ -299,10 +301,12 @@ impl<'a> Walk<'a, '_> {
                 }
             }
             // Safety and share questions never come back with an answer chosen.
-            Kind::YesNoUnsure => match self.select(q, &YES_NO_UNSURE, None, step.skippable, true)? {
-                Got::Answer(i) => i.map(|i| Value::Text(YES_NO_UNSURE[i].to_string())),
-                _ => return Ok(Next::Back),
-            },
+            Kind::YesNoUnsure => {
+                match self.select(q, &YES_NO_UNSURE, None, step.skippable, true)? {
+                    Got::Answer(i) => i.map(|i| Value::Text(YES_NO_UNSURE[i].to_string())),
+                    _ => return Ok(Next::Back),
+                }
+            }
             Kind::YesNo => match self.select(q, &["yes", "no"], None, step.skippable, true)? {
                 Got::Answer(i) => i.map(|i| Value::Bool(i == 0)),
                 _ => return Ok(Next::Back),
@@ -434,13 +438,15 @@ impl<'a> Walk<'a, '_> {
                     break 'names;
                 };
                 let initial = match self.peek_earlier(&step.key) {
-                    Some(Value::Feelings(f)) => f
-                        .iter()
-                        .find(|f| f.name == name)
-                        .and_then(|f| f.intensity),
+                    Some(Value::Feelings(f)) => {
+                        f.iter().find(|f| f.name == name).and_then(|f| f.intensity)
+                    }
                     _ => None,
                 };
-                let prompt = format!("How strong was \"{}\" at the time? (0 to 10)", first_words(&name, 60));
+                let prompt = format!(
+                    "How strong was \"{}\" at the time? (0 to 10)",
+                    first_words(&name, 60)
+                );
                 match self.rating(&prompt, initial, true, true)? {
                     Got::Answer(intensity) => {
                         if let Some(Value::Feelings(f)) = self
@@ -653,8 +659,9 @@ impl<'a> Walk<'a, '_> {
             // An answer over several lines is shown whole and kept on Enter.
             let multiline = initial.contains('\n');
             if multiline {
-                self.p
-                    .say("Your earlier answer (Enter keeps it, /edit changes it in your editor):")?;
+                self.p.say(
+                    "Your earlier answer (Enter keeps it, /edit changes it in your editor):",
+                )?;
                 for line in initial.lines() {
                     self.p.say(&format!("  {line}"))?;
                 }

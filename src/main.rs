@@ -9,7 +9,10 @@ fn main() -> ExitCode {
         Err(err) if mentalog::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) if mentalog::error::cancelled(&err).is_some() => {
             let _ = console::Term::stderr().show_cursor();
-            eprintln!("\n\n{}", mentalog::error::cancelled(&err).unwrap_or_default());
+            eprintln!(
+                "\n\n{}",
+                mentalog::error::cancelled(&err).unwrap_or_default()
+            );
             ExitCode::from(130)
         }
         Err(err) => {

@@ -300,9 +300,14 @@ impl Pack {
             }
         }
         let s = &self.safety;
-        if [&s.acknowledgement, &s.thoughts_acknowledgement, &s.note_question, &s.closing]
-            .iter()
-            .any(|t| t.trim().is_empty())
+        if [
+            &s.acknowledgement,
+            &s.thoughts_acknowledgement,
+            &s.note_question,
+            &s.closing,
+        ]
+        .iter()
+        .any(|t| t.trim().is_empty())
         {
             return fail(
                 "[safety] needs an acknowledgement, a note_question and a closing (and a thoughts_acknowledgement that is not empty, if given)".into(),

@@ -111,8 +111,7 @@ fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
         contacts: &contacts,
     };
     let mut entry = draft.into_entry();
-    entry.distress_rose =
-        !entry.safety_lane && entry.distress_rose(threshold, pack.safety_rise);
+    entry.distress_rose = !entry.safety_lane && entry.distress_rose(threshold, pack.safety_rise);
     if entry.safety_lane || entry.distress_rose {
         entry.plan = Some(plan.state());
     }
@@ -307,7 +306,10 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
         }
         let day = lane.created.format("%a %-d %b").to_string();
         if flow::offer_follow_up(p, &day).map_err(cancelled)? {
-            follows = Some((lane.id.clone(), lane.text(keys::SAFETY_NOTE).map(str::to_string)));
+            follows = Some((
+                lane.id.clone(),
+                lane.text(keys::SAFETY_NOTE).map(str::to_string),
+            ));
         }
     }
     let resumed_follows = draft.as_ref().and_then(|d| d.follows.clone());
@@ -465,7 +467,11 @@ impl Walking<'_> {
 
 /// The arrival answers of a recheck, as the pack asks them.
 fn arrival_answers(pack: &Pack, distress: u8, safety: &str) -> Vec<Answer> {
-    let question = |key: &str| pack.step(key).map(|s| s.question.clone()).unwrap_or_default();
+    let question = |key: &str| {
+        pack.step(key)
+            .map(|s| s.question.clone())
+            .unwrap_or_default()
+    };
     vec![
         Answer {
             key: keys::ARRIVAL_DISTRESS.into(),
@@ -497,8 +503,10 @@ fn follow_up_due(store: &Store) -> Result<Option<Entry>> {
         .entries
         .iter()
         .any(|s| s.entry.follows.as_deref() == Some(lane.id.as_str()));
-    Ok((lane.safety_lane && offered.as_deref() != Some(lane.id.as_str()) && !followed)
-        .then(|| lane.clone()))
+    Ok(
+        (lane.safety_lane && offered.as_deref() != Some(lane.id.as_str()) && !followed)
+            .then(|| lane.clone()),
+    )
 }
 
 /// Offers the unfinished entries written with this pack, newest first,
@@ -510,9 +518,9 @@ fn choose_draft(
 ) -> Result<Option<Draft>, PromptError> {
     let mut mentioned = false;
     loop {
-        let (drafts, damaged) = store.drafts().map_err(|e| {
-            PromptError::Io(std::io::Error::other(format!("{e:#}")))
-        })?;
+        let (drafts, damaged) = store
+            .drafts()
+            .map_err(|e| PromptError::Io(std::io::Error::other(format!("{e:#}"))))?;
         super::report_damaged(&damaged);
         let (ours, others): (Vec<Draft>, Vec<Draft>) =
             drafts.into_iter().partition(|d| d.pack == pack.reference());

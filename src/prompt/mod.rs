@@ -130,7 +130,12 @@ impl Prompter for NoTerminal {
         Err(PromptError::NoTerminal)
     }
 
-    fn select(&mut self, _: &Ask, _: &[String], _: Option<usize>) -> Result<Got<usize>, PromptError> {
+    fn select(
+        &mut self,
+        _: &Ask,
+        _: &[String],
+        _: Option<usize>,
+    ) -> Result<Got<usize>, PromptError> {
         Err(PromptError::NoTerminal)
     }
 

@@ -101,13 +101,21 @@ impl Scripted {
         }
     }
 
-    fn list<T>(&mut self, ask: &Ask, items: &[String], pick: impl Fn(Reply) -> Option<T>) -> Result<Got<T>, PromptError> {
+    fn list<T>(
+        &mut self,
+        ask: &Ask,
+        items: &[String],
+        pick: impl Fn(Reply) -> Option<T>,
+    ) -> Result<Got<T>, PromptError> {
         match self.next(ask.prompt)? {
             Reply::Plan => Ok(Got::Plan),
             Reply::Back => Ok(Got::Back),
             reply => match pick(reply.clone()) {
                 Some(v) => Ok(Got::Answer(v)),
-                None => panic!("{:?} offers {items:?}, the script gave {reply:?}", ask.prompt),
+                None => panic!(
+                    "{:?} offers {items:?}, the script gave {reply:?}",
+                    ask.prompt
+                ),
             },
         }
     }

@@ -40,7 +40,10 @@ impl CrisisPlan<'_> {
                 lines.extend(clean(text.trim_end()).lines().map(str::to_string));
             }
             None => {
-                lines.push("For now, if you can, reach out to someone you trust, or to your care team.".to_string());
+                lines.push(
+                    "For now, if you can, reach out to someone you trust, or to your care team."
+                        .to_string(),
+                );
                 lines.push(
                     "Stay with someone, or somewhere you feel a little safer, until this passes."
                         .to_string(),
@@ -81,8 +84,17 @@ mod tests {
         assert!(text.contains("reach out to someone you trust"), "{text}");
         assert!(text.contains("No crisis contacts are set up"), "{text}");
         assert!(text.contains(EMERGENCY_LINE) && text.contains(NO_CONTACT_LINE));
-        assert!(!text.contains("--edit") && !text.contains("write"), "{text}");
-        assert_eq!(plan.state(), PlanState { plan_written: false, contacts: false });
+        assert!(
+            !text.contains("--edit") && !text.contains("write"),
+            "{text}"
+        );
+        assert_eq!(
+            plan.state(),
+            PlanState {
+                plan_written: false,
+                contacts: false
+            }
+        );
     }
 
     #[test]
@@ -94,7 +106,10 @@ mod tests {
         };
         let text = plan.lines().join("\n");
         assert!(text.starts_with("Your crisis plan:\nCall Sam."), "{text}");
-        assert!(text.contains("  Sam: 555") && !text.contains('\u{1b}'), "{text}");
+        assert!(
+            text.contains("  Sam: 555") && !text.contains('\u{1b}'),
+            "{text}"
+        );
     }
 
     #[test]

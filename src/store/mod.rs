@@ -21,8 +21,8 @@ use anyhow::{Context, Result};
 
 pub use atomic::{create_private_dir_all, write_new, write_replace};
 
-use crate::entry::{Entry, short_id};
 use crate::draft::Draft;
+use crate::entry::{Entry, short_id};
 use crate::sessions::{self, Sessions};
 
 /// An entry read from its file.
