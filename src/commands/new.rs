@@ -358,6 +358,7 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
                     return w.run(lane);
                 }
                 d.rechecks.push(check);
+                d.updated = Some((w.settings.clock)());
                 w.store
                     .save_draft(&d)
                     .context("cannot save the unfinished entry")?;

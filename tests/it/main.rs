@@ -6,6 +6,7 @@ mod editor;
 mod examples;
 mod export;
 mod flow;
+mod new;
 mod pty;
 mod sandbox;
 mod store;
