@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration};
 use mentalog::entry::{Answer, Entry, Feeling, Kind, PackRef, SCHEMA_VERSION, Value, keys};
 use mentalog::render::summary::{Format, render};
 use mentalog::store::Store;
-use mentalog::summary::{Period, build};
+use mentalog::summary::{Period, build, select};
 
 fn main() {
     divan::main();
@@ -17,6 +17,7 @@ fn answer(key: &str, kind: Kind, value: Value) -> Answer {
         key: key.into(),
         kind,
         question: format!("The question asked at {key}?"),
+        framing: None,
         value,
     }
 }
@@ -37,7 +38,13 @@ fn journal(n: usize) -> (tempfile::TempDir, Store) {
                 version: "1".into(),
             },
             shared: i % 3 == 0,
+            safety_shared: i % 3 == 0,
             safety_lane: false,
+            plan: None,
+            rechecks: Vec::new(),
+            follows: None,
+            distress_rose: false,
+            plan_opened: None,
             answers: vec![
                 answer(
                     keys::ARRIVAL_DISTRESS,
@@ -109,7 +116,7 @@ fn export_1000(bencher: divan::Bencher, format: &str) {
     bencher.bench_local(|| {
         let loaded = store.load().unwrap();
         let entries: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
-        let summary = build(&entries, period, None, false);
+        let summary = build(&select(&entries, period), period, None, false);
         render(&summary, format, None).unwrap()
     });
 }

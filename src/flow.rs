@@ -962,7 +962,7 @@ pub fn choose_draft(p: &mut dyn Prompter, drafts: &[Draft]) -> Result<DraftChoic
         let which = if drafts.len() == 1 {
             0
         } else {
-            let mut list: Vec<String> = drafts.iter().map(|d| label(d)).collect();
+            let mut list: Vec<String> = drafts.iter().map(&label).collect();
             list.push("None of them".to_string());
             let ask = Ask {
                 prompt: "Which one would you like to discard?",

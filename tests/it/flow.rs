@@ -818,7 +818,9 @@ fn every_nudge_can_fire_from_its_own_fixture_right_after_the_words_that_drew_it(
     let long_self = "I kept going over it all night and thinking about what I should have said and how I could have explained it better to her so that she would finally understand me and what I meant";
     let long_other = "She may have been tired after work and worried about her kids and the bills and maybe she did not notice how much the news mattered to me at all that evening";
     let very_long_self = long_self.repeat(4);
-    let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+    // (nudge, answers given, the step it must follow)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         (
             "one-small-guess",
             vec![(keys::OTHER_FEELING, "don't know")],
