@@ -343,7 +343,6 @@ impl<'a> Walk<'a, '_> {
                 self.p.say(
                     "Writing about a hard moment can stir things up. Before you go on, here is what can help right now.",
                 )?;
-                self.p.say("")?;
                 self.show_plan(false)?;
                 self.draft.plan = Some(self.settings.plan_state);
                 self.p
@@ -508,7 +507,7 @@ impl<'a> Walk<'a, '_> {
                 initial: "",
                 back: self.can_go_back(),
             };
-            match self.p.multi_select(&ask, &items, &initial)? {
+            match self.p.multi_select(&ask, &items, &mut initial)? {
                 Got::Plan => self.show_plan(true)?,
                 Got::Back if !ask.back => self.p.say(NO_WAY_BACK)?,
                 Got::Back | Got::Edit => return Ok(Got::Back),
@@ -570,7 +569,6 @@ impl<'a> Walk<'a, '_> {
                 &self.pack.safety.acknowledgement
             };
             self.p.say(ack)?;
-            self.p.say("")?;
             self.show_plan(false)?;
             self.draft.plan = Some(self.settings.plan_state);
             self.draft.nudge_due = None;
@@ -816,7 +814,7 @@ pub fn read_back(draft: &Draft) -> Vec<String> {
         let sure = draft
             .answer(keys::OTHER_CERTAINTY)
             .and_then(|a| a.value.as_rating())
-            .map(|c| format!("; how sure you were: {c} of 10"))
+            .map(|c| format!(" (how sure you were: {c} of 10)"))
             .unwrap_or_default();
         lines.push(format!("Your guess about them{who}: {g}{sure}"));
     }

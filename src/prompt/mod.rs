@@ -102,12 +102,14 @@ pub trait Prompter {
         items: &[String],
         initial: Option<usize>,
     ) -> Result<Got<usize>, PromptError>;
-    /// Any number of `items`, `initial` already picked.
+    /// Any number of `items`. `picked` comes in with what is already
+    /// picked and goes out with what was picked when the list was left, so
+    /// that looking at the crisis plan loses no pick.
     fn multi_select(
         &mut self,
         ask: &Ask,
         items: &[String],
-        initial: &[usize],
+        picked: &mut Vec<usize>,
     ) -> Result<Got<Vec<usize>>, PromptError>;
     /// Opens the person's editor on `initial`; `Ok(None)` when they saved nothing.
     fn edit(&mut self, prompt: &str, initial: &str) -> Result<Option<String>, PromptError>;
@@ -143,7 +145,7 @@ impl Prompter for NoTerminal {
         &mut self,
         _: &Ask,
         _: &[String],
-        _: &[usize],
+        _: &mut Vec<usize>,
     ) -> Result<Got<Vec<usize>>, PromptError> {
         Err(PromptError::NoTerminal)
     }

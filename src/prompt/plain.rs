@@ -149,8 +149,9 @@ impl Prompter for PlainPrompter {
         &mut self,
         ask: &Ask,
         items: &[String],
-        initial: &[usize],
+        picked: &mut Vec<usize>,
     ) -> Result<Got<Vec<usize>>, PromptError> {
+        let initial = picked.clone();
         self.numbered(ask, items, true)?;
         if !initial.is_empty() {
             let earlier: Vec<String> = initial.iter().map(|i| (i + 1).to_string()).collect();
@@ -165,10 +166,13 @@ impl Prompter for PlainPrompter {
                 return Ok(cmd);
             }
             if typed.trim().is_empty() && !initial.is_empty() {
-                return Ok(Got::Answer(initial.to_vec()));
+                return Ok(Got::Answer(initial));
             }
             match numbers(&typed, items.len()) {
-                Some(v) => return Ok(Got::Answer(v)),
+                Some(v) => {
+                    picked.clone_from(&v);
+                    return Ok(Got::Answer(v));
+                }
                 None => self.line(&format!(
                     "Please type numbers from 1 to {}, separated by spaces.",
                     items.len()

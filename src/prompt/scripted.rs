@@ -163,15 +163,19 @@ impl Prompter for Scripted {
         &mut self,
         ask: &Ask,
         items: &[String],
-        initial: &[usize],
+        picked: &mut Vec<usize>,
     ) -> Result<Got<Vec<usize>>, PromptError> {
-        let picked: Vec<&str> = initial.iter().map(|&i| items[i].as_str()).collect();
-        self.note_initial(ask, picked.join(", "));
+        let shown: Vec<&str> = picked.iter().map(|&i| items[i].as_str()).collect();
+        self.note_initial(ask, shown.join(", "));
         let n = items.len();
-        self.list(ask, items, |r| match r {
+        let got = self.list(ask, items, |r| match r {
             Reply::Multi(v) if v.iter().all(|i| *i < n) => Some(v),
             _ => None,
-        })
+        })?;
+        if let Got::Answer(v) = &got {
+            picked.clone_from(v);
+        }
+        Ok(got)
     }
 
     fn edit(&mut self, _prompt: &str, _initial: &str) -> Result<Option<String>, PromptError> {

@@ -7,9 +7,9 @@
 use std::path::PathBuf;
 
 use console::{Key, Term, style};
-use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use dialoguer::theme::Theme;
 
-use super::width::rows;
+use super::width::{rows, wrap};
 use super::{Ask, Got, PromptError, Prompter, Validator, command, run_editor};
 use crate::entry::{first_words, one_line};
 use crate::signal;
@@ -38,12 +38,36 @@ impl TerminalPrompter {
         }
     }
 
-    fn theme(&self) -> Box<dyn Theme> {
-        if self.colour {
-            Box::new(ColorfulTheme::default())
-        } else {
-            Box::new(SimpleTheme)
+    /// Writes `text` word-wrapped to the terminal's width, each line styled
+    /// by `paint`; returns the rows written.
+    fn print(
+        &self,
+        text: &str,
+        indent: usize,
+        paint: impl Fn(&str) -> String,
+    ) -> Result<usize, PromptError> {
+        let mut n = 0;
+        for line in text.split('\n') {
+            for part in wrap(line, self.columns(), indent) {
+                self.term.write_line(&paint(&part))?;
+                n += 1;
+            }
         }
+        Ok(n)
+    }
+
+    /// The question, "? " and its words, wrapped with a hanging indent.
+    fn question(&self, prompt: &str) -> Result<usize, PromptError> {
+        let colour = self.colour;
+        self.print(&format!("? {prompt}"), 2, |l| {
+            if !colour {
+                l.to_string()
+            } else if let Some(rest) = l.strip_prefix("? ") {
+                format!("{} {}", style("?").yellow(), style(rest).bold())
+            } else {
+                style(l).bold().to_string()
+            }
+        })
     }
 
     fn columns(&self) -> usize {
@@ -58,29 +82,26 @@ impl TerminalPrompter {
 
     /// "✔ question · answer", printed once a question is answered.
     fn echo(&self, prompt: &str, answer: &str) -> Result<(), PromptError> {
-        let line = if self.colour {
-            format!(
-                "{} {} {} {}",
-                style("✔").green(),
-                style(prompt).bold(),
-                style("·").dim(),
-                style(answer).green()
-            )
-        } else {
-            format!("{prompt} {answer}")
-        };
-        self.term.write_line(&line)?;
+        let colour = self.colour;
+        self.print(&format!("✔ {prompt} · {answer}"), 2, |l| {
+            match l.strip_prefix("✔") {
+                Some(rest) if colour => format!("{}{rest}", style("✔").green()),
+                _ => l.to_string(),
+            }
+        })?;
         Ok(())
     }
 
-    fn error(&self, message: &str) -> Result<String, PromptError> {
-        let line = if self.colour {
-            format!("{} {}", style("✘").red(), style(message).red())
-        } else {
-            format!("! {message}")
-        };
-        self.term.write_line(&line)?;
-        Ok(line)
+    /// A message under a question; returns the rows it took.
+    fn error(&self, message: &str) -> Result<usize, PromptError> {
+        let colour = self.colour;
+        self.print(&format!("✘ {message}"), 2, |l| {
+            if colour {
+                style(l).red().to_string()
+            } else {
+                l.to_string()
+            }
+        })
     }
 
     /// A list or checklist of our own; `multi` for a checklist.
@@ -90,10 +111,14 @@ impl TerminalPrompter {
         items: &[String],
         multi: bool,
         initial: Option<usize>,
-        checked: &[usize],
+        checked: &mut Vec<usize>,
     ) -> Result<Got<Vec<usize>>, PromptError> {
         let mut current = initial;
         let mut picked: Vec<bool> = (0..items.len()).map(|i| checked.contains(&i)).collect();
+        // Whatever happens, the picks so far go back to the caller.
+        let sync = |picked: &[bool], checked: &mut Vec<usize>| {
+            *checked = (0..picked.len()).filter(|&i| picked[i]).collect();
+        };
         let mut message: Option<String> = None;
         let first_time = if multi {
             !std::mem::replace(&mut self.hinted_checklist, true)
@@ -114,42 +139,66 @@ impl TerminalPrompter {
         let mut drawn = 0;
         let _cursor = HiddenCursor::new(&self.term);
         loop {
-            let mut lines = Vec::with_capacity(items.len() + 3);
-            lines.push(if self.colour {
-                format!("{} {}", style("?").yellow(), style(ask.prompt).bold())
+            let cols = self.columns();
+            let colour = self.colour;
+            let mut lines: Vec<String> = Vec::with_capacity(items.len() + 4);
+            for l in wrap(&format!("? {}", ask.prompt), cols, 2) {
+                lines.push(match l.strip_prefix("? ") {
+                    Some(rest) if colour => {
+                        format!("{} {}", style("?").yellow(), style(rest).bold())
+                    }
+                    _ if colour => style(&l).bold().to_string(),
+                    _ => l,
+                });
+            }
+            let hint_text = if colour {
+                hint.clone()
             } else {
-                format!("? {}", ask.prompt)
-            });
-            lines.push(if self.colour {
-                format!("  {}", style(&hint).dim())
-            } else {
-                format!("  ({hint})")
-            });
+                format!("({hint})")
+            };
+            for l in wrap(&format!("  {hint_text}"), cols, 0) {
+                lines.push(if colour {
+                    style(l).dim().to_string()
+                } else {
+                    l
+                });
+            }
             for (i, item) in items.iter().enumerate() {
                 let here = current == Some(i);
-                let mark = match (here, self.colour) {
-                    (true, true) => style("❯").cyan().bold().to_string(),
-                    (true, false) => ">".to_string(),
-                    (false, _) => " ".to_string(),
+                let mark = match (here, colour) {
+                    (true, true) => "❯",
+                    (true, false) => ">",
+                    (false, _) => " ",
                 };
                 let boxed = match (multi, picked[i]) {
-                    (false, _) => String::new(),
-                    (true, true) => "[x] ".to_string(),
-                    (true, false) => "[ ] ".to_string(),
+                    (false, _) => "",
+                    (true, true) => "[x] ",
+                    (true, false) => "[ ] ",
                 };
-                let text = if here && self.colour {
-                    style(item).cyan().to_string()
-                } else {
-                    item.clone()
-                };
-                lines.push(format!("{mark} {boxed}{text}"));
+                let indent = 2 + boxed.len();
+                for (k, l) in wrap(&format!("{mark} {boxed}{item}"), cols, indent)
+                    .into_iter()
+                    .enumerate()
+                {
+                    lines.push(match (here && colour, k) {
+                        (true, 0) => format!(
+                            "{}{}",
+                            style("❯").cyan().bold(),
+                            style(&l["❯".len()..]).cyan()
+                        ),
+                        (true, _) => style(l).cyan().to_string(),
+                        (false, _) => l,
+                    });
+                }
             }
             if let Some(m) = &message {
-                lines.push(if self.colour {
-                    format!("  {}", style(m).yellow())
-                } else {
-                    format!("  {m}")
-                });
+                for l in wrap(&format!("  {m}"), cols, 0) {
+                    lines.push(if colour {
+                        style(l).yellow().to_string()
+                    } else {
+                        l
+                    });
+                }
             }
             self.term.clear_last_lines(drawn)?;
             for l in &lines {
@@ -187,7 +236,10 @@ impl TerminalPrompter {
                     }
                 }
                 Key::Char(' ') if multi => match current {
-                    Some(c) => picked[c] = !picked[c],
+                    Some(c) => {
+                        picked[c] = !picked[c];
+                        sync(&picked, checked);
+                    }
                     None => {
                         message =
                             Some("Use ↓ to move to one first, then Space picks it.".to_string())
@@ -232,6 +284,29 @@ impl TerminalPrompter {
     }
 }
 
+/// What dialoguer draws before the answer.
+const ANSWER_MARK: &str = "› ";
+
+/// dialoguer's look for the answer line only: the question is printed above it.
+struct AnswerLine {
+    colour: bool,
+}
+
+impl Theme for AnswerLine {
+    fn format_input_prompt(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        _prompt: &str,
+        _default: Option<&str>,
+    ) -> std::fmt::Result {
+        if self.colour {
+            write!(f, "{} ", style("›").cyan())
+        } else {
+            write!(f, "{ANSWER_MARK}")
+        }
+    }
+}
+
 /// Hides the cursor while a list is drawn and shows it again however the
 /// list is left.
 struct HiddenCursor<'a>(&'a Term);
@@ -251,44 +326,46 @@ impl Drop for HiddenCursor<'_> {
 
 impl Prompter for TerminalPrompter {
     fn say(&mut self, text: &str) -> Result<(), PromptError> {
-        self.term.write_line(text)?;
+        self.print(text, 0, str::to_string)?;
         Ok(())
     }
 
     fn hint(&mut self, text: &str) -> Result<(), PromptError> {
-        let line = if self.colour {
-            style(text).dim().to_string()
-        } else {
-            text.to_string()
-        };
-        self.term.write_line(&line)?;
+        let colour = self.colour;
+        self.print(text, 0, |l| {
+            if colour {
+                style(l).dim().to_string()
+            } else {
+                l.to_string()
+            }
+        })?;
         Ok(())
     }
 
     fn heading(&mut self, text: &str) -> Result<(), PromptError> {
-        let line = if self.colour {
-            style(text).bold().underlined().to_string()
-        } else {
-            text.to_string()
-        };
-        self.term.write_line(&line)?;
+        let colour = self.colour;
+        self.print(text, 0, |l| {
+            if colour {
+                style(l).bold().underlined().to_string()
+            } else {
+                l.to_string()
+            }
+        })?;
         Ok(())
     }
 
     fn input(&mut self, ask: &Ask, validate: Validator) -> Result<Got<String>, PromptError> {
-        let theme = self.theme();
-        let mut shown = String::new();
-        theme
-            .format_input_prompt(&mut shown, ask.prompt, None)
-            .map_err(|e| PromptError::Io(std::io::Error::other(e)))?;
-        // Rows above the prompt that belong to this question (error lines).
-        let mut above = 0;
+        // The question is ours to print, word-wrapped; dialoguer reads the
+        // answer on the line below it, after a "› ".
+        let theme = AnswerLine {
+            colour: self.colour,
+        };
+        let mut above = self.question(ask.prompt)?;
         let mut initial = ask.initial.to_string();
         loop {
             let typed = {
                 let _raw = signal::RawRead::start();
-                dialoguer::Input::<String>::with_theme(theme.as_ref())
-                    .with_prompt(ask.prompt)
+                dialoguer::Input::<String>::with_theme(&theme)
                     .allow_empty(true)
                     .report(false)
                     .with_initial_text(initial.clone())
@@ -303,24 +380,24 @@ impl Prompter for TerminalPrompter {
                 Err(dialoguer::Error::IO(e)) => return Err(e.into()),
             };
             // dialoguer has cleared the row the cursor is on; the rows the
-            // wrapped prompt and answer took above it are ours to clear.
-            let taken = rows(&format!("{shown}{typed}"), self.columns());
+            // wrapped answer took above it, and the question, are ours.
+            let taken = rows(&format!("{}{typed}", ANSWER_MARK), self.columns());
             self.term.clear_last_lines(taken - 1 + above)?;
             if let Some(cmd) = command(&typed) {
                 return Ok(cmd);
             }
             match validate(&typed) {
                 Ok(()) => {
-                    if !typed.trim().is_empty() {
-                        self.echo(ask.prompt, typed.trim())?;
+                    let shown = if typed.trim().is_empty() {
+                        "(skipped)"
                     } else {
-                        self.echo(ask.prompt, "(skipped)")?;
-                    }
+                        typed.trim()
+                    };
+                    self.echo(ask.prompt, shown)?;
                     return Ok(Got::Answer(typed));
                 }
                 Err(message) => {
-                    let line = self.error(&message)?;
-                    above = rows(&line, self.columns());
+                    above = self.question(ask.prompt)? + self.error(&message)?;
                     initial = String::new();
                 }
             }
@@ -333,21 +410,23 @@ impl Prompter for TerminalPrompter {
         items: &[String],
         initial: Option<usize>,
     ) -> Result<Got<usize>, PromptError> {
-        Ok(match self.list(ask, items, false, initial, &[])? {
-            Got::Answer(v) => Got::Answer(v[0]),
-            Got::Plan => Got::Plan,
-            Got::Back => Got::Back,
-            Got::Edit => Got::Edit,
-        })
+        Ok(
+            match self.list(ask, items, false, initial, &mut Vec::new())? {
+                Got::Answer(v) => Got::Answer(v[0]),
+                Got::Plan => Got::Plan,
+                Got::Back => Got::Back,
+                Got::Edit => Got::Edit,
+            },
+        )
     }
 
     fn multi_select(
         &mut self,
         ask: &Ask,
         items: &[String],
-        initial: &[usize],
+        picked: &mut Vec<usize>,
     ) -> Result<Got<Vec<usize>>, PromptError> {
-        self.list(ask, items, true, None, initial)
+        self.list(ask, items, true, None, picked)
     }
 
     fn edit(&mut self, prompt: &str, initial: &str) -> Result<Option<String>, PromptError> {

@@ -27,9 +27,77 @@ pub fn rows(text: &str, columns: usize) -> usize {
     row + 1
 }
 
+/// Display width of `text` without colour codes.
+pub fn width(text: &str) -> usize {
+    console::measure_text_width(text)
+}
+
+/// Breaks `text` (plain, one line) into lines at most `columns` wide, at
+/// spaces where it can and inside a word only when the word is wider than
+/// a line. Leading spaces are kept, and continuation lines are indented by
+/// them plus `indent`, so a wrapped item still reads as one item.
+pub fn wrap(text: &str, columns: usize, indent: usize) -> Vec<String> {
+    let lead: String = text.chars().take_while(|c| *c == ' ').collect();
+    let hang = " ".repeat(lead.len() + indent);
+    let columns = columns.max(hang.len() + 8);
+    let mut lines = Vec::new();
+    let mut line = lead.clone();
+    let mut line_width = line.len();
+    let mut fresh = true;
+    for word in text[lead.len()..].split(' ') {
+        let w = width(word);
+        let gap = usize::from(!fresh);
+        if !fresh && line_width + gap + w > columns {
+            lines.push(std::mem::replace(&mut line, hang.clone()));
+            line_width = hang.len();
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+            line_width += 1;
+        }
+        if line_width + w <= columns {
+            line.push_str(word);
+            line_width += w;
+        } else {
+            // A word wider than a line: split it where the line ends.
+            for c in word.chars() {
+                let cw = c.width().unwrap_or(0);
+                if line_width + cw > columns {
+                    lines.push(std::mem::replace(&mut line, hang.clone()));
+                    line_width = hang.len();
+                }
+                line.push(c);
+                line_width += cw;
+            }
+        }
+        fresh = false;
+    }
+    lines.push(line);
+    lines
+}
+
 #[cfg(test)]
 mod tests {
-    use super::rows;
+    use super::{rows, wrap};
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_keeps_every_character() {
+        let lines = wrap("? How strong are your feelings right now?", 20, 2);
+        assert_eq!(
+            lines,
+            ["? How strong are", "  your feelings", "  right now?"]
+        );
+        let long = "😊".repeat(30);
+        let lines = wrap(&long, 20, 0);
+        assert!(lines.iter().all(|l| rows(l, 20) == 1), "{lines:?}");
+        assert_eq!(lines.concat(), long);
+        assert_eq!(
+            wrap("  Sam: 555 0100, evenings", 12, 0),
+            ["  Sam: 555", "  0100,", "  evenings"]
+        );
+        assert_eq!(wrap("", 20, 2), [""]);
+    }
 
     #[test]
     fn rows_count_display_width_not_characters() {

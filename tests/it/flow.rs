@@ -185,7 +185,7 @@ fn a_full_walk_records_every_answer_with_its_question() {
     for line in [
         "The moment: At dinner my sister looked at her phone.",
         "Your feelings: angry (7), hurt (4)",
-        "Your guess about them (my sister): Maybe she was worried about work.; how sure you were: 4 of 10",
+        "Your guess about them (my sister): Maybe she was worried about work. (how sure you were: 4 of 10)",
         "Another way to read it: She didn't notice.",
     ] {
         assert!(
