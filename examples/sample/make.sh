@@ -22,6 +22,10 @@ journal="$here/journal"
 rm -rf "$journal"
 export MENTALOG_DIR="$journal"
 export MENTALOG_CONFIG="$here/config.toml"
+# The crisis plan written with the therapist, before any entry.
+mkdir -p "$journal"
+chmod 700 "$journal"
+install -m 600 "$here/plan.md" "$journal/plan.md"
 
 for answers in "$here"/answers/*.json; do
     name="$(basename "$answers" .json)"   # 2026-11-05T19-30-00+01-00
@@ -36,16 +40,11 @@ export MENTALOG_NOW="2026-11-25T20:00:00+01:00"
 "$bin" session add 2026-11-12
 "$bin" session next 2026-11-26
 
-# A safety-lane entry is always saved private; share it afterwards, as the
-# patient may, so the summary's safety section has something to show.
-lane="$(grep -rl '"safety_lane": true' "$journal/entries" || true)"
-if [[ -z "$lane" ]]; then
+# The safety-lane entry says in its answers file ("safety.share": "whole")
+# that the therapist may see it, so the summary's safety section has something to show.
+if ! grep -rq '"safety_lane": true' "$journal/entries"; then
     echo "make.sh: no safety-lane entry was written; the sample needs one (distress 9)" >&2
     exit 1
 fi
-while read -r file; do
-    name="$(basename "$file" .json)"   # 2026-11-09T22-50-00-<short id>
-    "$bin" share "${name##*-}"
-done <<<"$lane"
 
 "$here/export.sh" "$bin"
