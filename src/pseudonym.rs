@@ -31,9 +31,9 @@ struct Person {
 impl Pseudonyms {
     /// Names from the `who` answers of `journal` and the keys of `roles`,
     /// labelled if they appear in `exported`.
-    pub fn new(
+    pub fn new<'a>(
         journal: &[Entry],
-        exported: &[Entry],
+        exported: impl IntoIterator<Item = &'a Entry>,
         roles: &BTreeMap<String, String>,
     ) -> Pseudonyms {
         let role_of = |name: &str| {
@@ -64,7 +64,7 @@ impl Pseudonyms {
 
         // Only people named in what leaves the machine get a label.
         let texts: Vec<Vec<char>> = exported
-            .iter()
+            .into_iter()
             .flat_map(texts_of)
             .map(|t| t.chars().flat_map(char::to_lowercase).collect())
             .collect();
@@ -251,6 +251,7 @@ mod tests {
             key: key.into(),
             kind,
             question: String::new(),
+            framing: None,
             value: Value::Text(t.into()),
         };
         Entry {
@@ -269,6 +270,12 @@ mod tests {
                 answer(keys::WHAT_HAPPENED, Kind::LongText, text),
             ],
             nudge: None,
+            safety_shared: false,
+            plan: None,
+            rechecks: Vec::new(),
+            follows: None,
+            distress_rose: false,
+            plan_opened: None,
         }
     }
 

@@ -1,7 +1,11 @@
-//! The summary for the next session, built from the shared entries of a
-//! period: safety first, the patient's own topics, a short look at the period,
-//! a few episodes, then every shared entry. No interpretation, no labels, no
-//! score of the person. Pure: filtering and counting only.
+//! The summary for the next session, built from what the person let the
+//! therapist see of a period: safety first, the patient's own topics, a short
+//! look at the period, a few episodes, then every shared entry. No
+//! interpretation, no labels, no score of the person. Pure: filtering and
+//! counting only.
+//!
+//! [`select`] alone decides which entries may be shown; [`build`] takes
+//! nothing but its [`Selection`].
 
 use std::collections::BTreeMap;
 
@@ -9,11 +13,16 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::entry::{
-    Entry, Feeling, Kind, NudgeRecord, PackRef, Value, clean, keys, one_line, rfc3339_seconds,
+    Entry, Feeling, Kind, PackRef, PlanState, Value, YES_NO_UNSURE, clean, keys, one_line,
+    rfc3339_seconds,
 };
 
 /// The version of the summary document; its JSON Schema is `schemas/summary.schema.json`.
-pub const SCHEMA: &str = "mentalog.summary/1";
+/// Version 2 added to the safety section (the crisis plan as it stood, the
+/// lane note, distress that rose, plan openings, lane uses shared without
+/// their entry), the turning point and what shifted to episodes, and an
+/// answer's framing and where its nudge was shown to the shared entries.
+pub const SCHEMA: &str = "mentalog.summary/2";
 
 /// How many episodes are shown at most.
 pub const MAX_EPISODES: usize = 3;
@@ -36,6 +45,102 @@ impl Period {
     }
 }
 
+/// What of a journal a summary may show, oldest first. Made only by
+/// [`select`], so no summary can be built from entries it did not choose.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    shared: Vec<Entry>,
+    safety_only: Vec<Entry>,
+}
+
+impl Selection {
+    /// Entries the person shared whole.
+    pub fn shared(&self) -> &[Entry] {
+        &self.shared
+    }
+
+    /// Private entries of which the person shared only that the safety
+    /// steps opened, each cut down to what that shows (see [`select`]).
+    pub fn safety_only(&self) -> &[Entry] {
+        &self.safety_only
+    }
+
+    /// Every entry something is shown of: the shared ones, then the safety-only ones.
+    pub fn all(&self) -> impl Iterator<Item = &Entry> {
+        self.shared.iter().chain(&self.safety_only)
+    }
+
+    /// The selection with `f` applied to every entry (swapping names, say).
+    /// The safety-only entries are cut down again afterwards, so that `f`
+    /// can never add to what they show.
+    pub fn map(self, f: impl Fn(&Entry) -> Entry) -> Selection {
+        let mut s = Selection {
+            shared: self.shared.iter().map(&f).collect(),
+            safety_only: self.safety_only.iter().map(|e| steps_only(&f(e))).collect(),
+        };
+        s.sort();
+        s
+    }
+
+    fn sort(&mut self) {
+        // Oldest first, by the instant written; the id settles ties.
+        for list in [&mut self.shared, &mut self.safety_only] {
+            list.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+        }
+    }
+}
+
+/// The entries of `period` a summary may show, and how much of each:
+/// - shared whole (`shared`): everything, in every part of the summary;
+/// - only that the safety steps opened (`safety_shared` without `shared`):
+///   the date, the arrival check (distress and the safety answer) and
+///   whether a crisis plan and contacts existed, in the safety section alone.
+///   The note and every other answer are dropped here, before anything
+///   else sees the entry;
+/// - anything else is private and leaves no trace.
+pub fn select(entries: &[Entry], period: Period) -> Selection {
+    let mut selection = Selection::default();
+    for e in entries.iter().filter(|e| period.contains(e)) {
+        if e.shared {
+            selection.shared.push(e.clone());
+        } else if e.safety_shared {
+            selection.safety_only.push(steps_only(e));
+        }
+    }
+    selection.sort();
+    selection
+}
+
+/// What "only that the safety steps opened" lets through of an entry.
+fn steps_only(e: &Entry) -> Entry {
+    Entry {
+        schema: e.schema,
+        id: e.id.clone(),
+        created: e.created,
+        pack: e.pack.clone(),
+        shared: false,
+        safety_lane: e.safety_lane,
+        answers: e
+            .answers
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a.key.as_str(),
+                    keys::ARRIVAL_DISTRESS | keys::ARRIVAL_SAFETY
+                )
+            })
+            .cloned()
+            .collect(),
+        nudge: None,
+        safety_shared: true,
+        plan: e.plan,
+        rechecks: e.rechecks.clone(),
+        follows: None,
+        distress_rose: false,
+        plan_opened: None,
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub schema: &'static str,
@@ -49,22 +154,53 @@ pub struct Summary {
     pub entries: Vec<EntryView>,
 }
 
+/// Empty in every part when the person shared no use of the safety steps; the
+/// human formats then say "No use of the safety steps was shared for this
+/// period. Private entries are never shown."
 #[derive(Debug, Serialize)]
 pub struct Safety {
-    /// Entries written through the safety lane.
+    /// Times the safety lane opened that the person let the therapist see:
+    /// from entries shared whole and from those shared as "only that the
+    /// safety steps opened".
     pub lane: Vec<Moment>,
     /// "yes" or "not sure" to the safety question outside the safety lane
     /// (the lane's own are in [`Moment::safety_answer`]).
     pub answers: Vec<SafetyAnswer>,
+    /// Shared entries whose distress at the end reached the threshold or
+    /// rose sharply, so the lane's closing was shown before saving.
+    pub distress_rose: Vec<Rise>,
+    /// How often the crisis plan was opened while writing, over the shared
+    /// entries that kept count; `None` when none did.
+    pub plan_opened: Option<PlanOpened>,
+}
+
+impl Safety {
+    pub fn is_empty(&self) -> bool {
+        self.lane.is_empty()
+            && self.answers.is_empty()
+            && self.distress_rose.is_empty()
+            && self.plan_opened.is_none()
+    }
 }
 
 #[derive(Debug, Serialize)]
 pub struct Moment {
     pub id: String,
     pub created: String,
+    /// Distress at the arrival check that opened the lane.
     pub distress: Option<u8>,
-    /// The answer to the safety question, when it was "yes" or "not sure".
+    /// The answer to the safety question at that check: "yes", "not sure"
+    /// or "no" (the lane opened for the intensity alone).
     pub safety_answer: Option<String>,
+    /// Whether a written crisis plan and contacts existed then; `None` for
+    /// entries written before mentalog recorded it.
+    pub plan: Option<PlanState>,
+    /// The whole entry is shared (and is among the shared entries); if not,
+    /// only this line is.
+    pub whole: bool,
+    /// The person's own note from the lane, word for word; only when the
+    /// whole entry is shared.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,6 +208,25 @@ pub struct SafetyAnswer {
     pub id: String,
     pub created: String,
     pub answer: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Rise {
+    pub id: String,
+    pub created: String,
+    /// Distress at the (latest) arrival check.
+    pub start: Option<u8>,
+    pub end: Option<u8>,
+    /// The crisis plan and contacts there were when the closing was shown.
+    pub plan: Option<PlanState>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanOpened {
+    /// Times opened, all these entries together.
+    pub times: u32,
+    /// Shared entries that kept count.
+    pub entries: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -127,13 +282,19 @@ pub struct Episode {
     /// The patient asked to talk about it (they wrote a topic).
     pub chosen: bool,
     pub what_happened: Option<String>,
+    /// The moment just before things shifted.
+    pub turning_point: Option<String>,
     pub feelings: Vec<Feeling>,
     pub who: Option<String>,
+    /// The guess about the other person; when the first answer was blank
+    /// and the nudge drew a guess, that guess.
     pub guess: Option<String>,
     pub certainty: Option<u8>,
     pub alternative: Option<String>,
     pub distress_start: Option<u8>,
     pub distress_end: Option<u8>,
+    /// What changed in how the person sees it, if anything.
+    pub shift: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -143,39 +304,46 @@ pub struct EntryView {
     pub pack: PackRef,
     pub safety_lane: bool,
     pub answers: Vec<AnswerView>,
-    pub nudge: Option<NudgeRecord>,
+    pub nudge: Option<NudgeView>,
+}
+
+/// The reflective nudge shown during an entry, and the answer to it.
+#[derive(Debug, Serialize)]
+pub struct NudgeView {
+    pub id: String,
+    pub text: String,
+    pub answer: Option<String>,
+    /// The key of the answer it was shown after, one of the entry's
+    /// answers; `None`: after the last one (older entries did not record it).
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct AnswerView {
     pub key: String,
     pub kind: Kind,
+    /// Words shown with the question that change how it is read.
+    pub framing: Option<String>,
     pub question: String,
     pub value: Value,
     /// The value as plain text, for the human formats.
     pub text: String,
 }
 
-/// Builds the summary from `entries`: only the shared ones in `period` count.
+/// Builds the summary from what [`select`] chose, and nothing else.
 pub fn build(
-    entries: &[Entry],
+    selection: &Selection,
     period: Period,
     next_session: Option<NaiveDate>,
     pseudonymized: bool,
 ) -> Summary {
-    let mut shared: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| e.shared && period.contains(e))
-        .collect();
-    // Oldest first, by the instant written; the id settles ties.
-    shared.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
-
+    let shared: Vec<&Entry> = selection.shared.iter().collect();
     Summary {
         schema: SCHEMA,
         period,
         next_session,
         pseudonymized,
-        safety: safety(&shared),
+        safety: safety(&shared, &selection.safety_only),
         topics: shared
             .iter()
             .filter_map(|e| {
@@ -201,34 +369,88 @@ fn text(e: &Entry, key: &str) -> Option<String> {
     e.text(key).map(clean).filter(|t| !t.trim().is_empty())
 }
 
-fn safety(shared: &[&Entry]) -> Safety {
-    let worrying = |e: &Entry| {
-        e.text(keys::ARRIVAL_SAFETY)
-            .filter(|a| *a == "yes" || *a == "not sure")
-            .map(str::to_string)
-    };
-    Safety {
-        lane: shared
-            .iter()
-            .filter(|e| e.safety_lane)
-            .map(|e| Moment {
+/// "yes" or "not sure", the only safety answers the summary repeats
+/// outside the lane.
+fn worrying(answer: &str) -> Option<String> {
+    matches!(answer, "yes" | "not sure").then(|| answer.to_string())
+}
+
+/// The answer to the safety question, if it is one of the three it can be.
+fn any_answer(answer: &str) -> Option<String> {
+    YES_NO_UNSURE.contains(&answer).then(|| answer.to_string())
+}
+
+fn safety(shared: &[&Entry], safety_only: &[Entry]) -> Safety {
+    // Each lane use with whether its whole entry is shared, oldest first.
+    let mut uses: Vec<(&Entry, bool)> = shared
+        .iter()
+        .filter(|e| e.safety_lane)
+        .map(|e| (*e, true))
+        .chain(safety_only.iter().map(|e| (e, false)))
+        .collect();
+    uses.sort_by(|(a, _), (b, _)| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    let lane = uses
+        .into_iter()
+        .map(|(e, whole)| {
+            // The check that opened the lane: a recheck on resuming, or the first.
+            let answer = match e.rechecks.last() {
+                Some(r) => Some(r.safety.as_str()),
+                None => e.text(keys::ARRIVAL_SAFETY),
+            };
+            Moment {
                 id: e.short_id().to_string(),
                 created: time(e),
-                distress: e.rating(keys::ARRIVAL_DISTRESS),
-                safety_answer: worrying(e),
-            })
-            .collect(),
-        answers: shared
+                distress: e.latest_arrival(),
+                safety_answer: answer.and_then(any_answer),
+                plan: e.plan,
+                whole,
+                // A safety-only entry has no note left: select cut it.
+                note: text(e, keys::SAFETY_NOTE),
+            }
+        })
+        .collect();
+
+    let mut answers = Vec::new();
+    for e in shared.iter().filter(|e| !e.safety_lane) {
+        let first = e
+            .text(keys::ARRIVAL_SAFETY)
+            .and_then(worrying)
+            .map(|a| (time(e), a));
+        let again = e
+            .rechecks
             .iter()
-            .filter(|e| !e.safety_lane)
-            .filter_map(|e| {
-                Some(SafetyAnswer {
+            .filter_map(|r| Some((rfc3339_seconds::format(&r.at), worrying(&r.safety)?)));
+        answers.extend(
+            first
+                .into_iter()
+                .chain(again)
+                .map(|(created, answer)| SafetyAnswer {
                     id: e.short_id().to_string(),
-                    created: time(e),
-                    answer: worrying(e)?,
-                })
+                    created,
+                    answer,
+                }),
+        );
+    }
+
+    let counted: Vec<u32> = shared.iter().filter_map(|e| e.plan_opened).collect();
+    Safety {
+        lane,
+        answers,
+        distress_rose: shared
+            .iter()
+            .filter(|e| e.distress_rose)
+            .map(|e| Rise {
+                id: e.short_id().to_string(),
+                created: time(e),
+                start: e.latest_arrival(),
+                end: e.rating(keys::AFTER_DISTRESS),
+                plan: e.plan,
             })
             .collect(),
+        plan_opened: (!counted.is_empty()).then(|| PlanOpened {
+            times: counted.iter().sum(),
+            entries: counted.len(),
+        }),
     }
 }
 
@@ -330,9 +552,7 @@ fn glance(shared: &[&Entry]) -> Glance {
         .iter()
         .filter_map(|e| e.rating(keys::OTHER_CERTAINTY))
         .collect();
-    let guessed = |e: &&&Entry| {
-        text(e, keys::OTHER_FEELING).is_some() || text(e, keys::OTHER_INTENT).is_some()
-    };
+    let guessed = |e: &&&Entry| guess(e).is_some();
     Glance {
         entries: shared.len(),
         first: shared.first().map(|e| time(e)),
@@ -351,18 +571,36 @@ fn glance(shared: &[&Entry]) -> Glance {
     }
 }
 
+/// The guess about the other person: what they might have felt or thought,
+/// and wanted. When the first answer about their feelings was blank and the
+/// nudge shown after it drew an answer, that answer is the guess.
+fn guess(e: &Entry) -> Option<String> {
+    let feeling = text(e, keys::OTHER_FEELING).or_else(|| {
+        e.nudge
+            .as_ref()
+            .filter(|n| n.after.as_deref() == Some(keys::OTHER_FEELING))
+            .and_then(|n| n.answer.as_deref())
+            .map(clean)
+            .filter(|t| !t.trim().is_empty())
+    });
+    match (feeling, text(e, keys::OTHER_INTENT)) {
+        (Some(f), Some(i)) => Some(format!("{f}\n{i}")),
+        (f, i) => f.or(i),
+    }
+}
+
 /// Up to three: those the patient asked to bring (a topic), then the
-/// highest distress; shown oldest first.
+/// highest distress; shown oldest first. Safety-lane entries are not
+/// episodes: the safety section has them.
 fn episodes(shared: &[&Entry]) -> Vec<Episode> {
-    let candidates: Vec<&&Entry> = shared.iter().filter(|e| !e.safety_lane).collect();
     let peak = |e: &Entry| {
         e.rating(keys::ARRIVAL_DISTRESS)
             .max(e.rating(keys::AFTER_DISTRESS))
             .unwrap_or(0)
     };
-    let mut ranked = candidates.clone();
+    let chosen = |e: &Entry| text(e, keys::SHARE_TOPIC).is_some();
+    let mut ranked: Vec<&Entry> = shared.iter().filter(|e| !e.safety_lane).copied().collect();
     ranked.sort_by(|a, b| {
-        let chosen = |e: &Entry| text(e, keys::SHARE_TOPIC).is_some();
         chosen(b)
             .cmp(&chosen(a))
             .then_with(|| peak(b).cmp(&peak(a)))
@@ -382,64 +620,643 @@ fn episodes(shared: &[&Entry]) -> Vec<Episode> {
                 .collect();
             main.sort_by_key(|f| std::cmp::Reverse(f.intensity));
             main.truncate(3);
-            let guess = match (text(e, keys::OTHER_FEELING), text(e, keys::OTHER_INTENT)) {
-                (Some(f), Some(i)) => Some(format!("{f}\n{i}")),
-                (f, i) => f.or(i),
-            };
             Episode {
                 id: e.short_id().to_string(),
                 created: time(e),
-                chosen: text(e, keys::SHARE_TOPIC).is_some(),
+                chosen: chosen(e),
                 what_happened: text(e, keys::WHAT_HAPPENED),
+                turning_point: text(e, keys::TURNING_POINT),
                 feelings: main,
                 who: text(e, keys::OTHER_WHO).map(|w| one_line(&w)),
-                guess,
+                guess: guess(e),
                 certainty: e.rating(keys::OTHER_CERTAINTY),
                 alternative: text(e, keys::OTHER_ALTERNATIVE),
                 distress_start: e.rating(keys::ARRIVAL_DISTRESS),
                 distress_end: e.rating(keys::AFTER_DISTRESS),
+                shift: text(e, keys::AFTER_SHIFT),
             }
         })
         .collect()
 }
 
 fn view(e: &Entry) -> EntryView {
+    // "Include this entry...?" is yes for every entry here, and the lane's
+    // sharing choice is "the whole entry": they say nothing.
+    let answers: Vec<AnswerView> = e
+        .answers
+        .iter()
+        .filter(|a| a.key != keys::SHARE_INCLUDE && a.key != keys::SAFETY_SHARE)
+        .map(|a| {
+            let value = match &a.value {
+                Value::Text(t) => Value::Text(clean(t)),
+                Value::Feelings(f) => Value::Feelings(
+                    f.iter()
+                        .map(|f| Feeling {
+                            name: one_line(&f.name),
+                            intensity: f.intensity,
+                        })
+                        .collect(),
+                ),
+                v => v.clone(),
+            };
+            AnswerView {
+                key: a.key.clone(),
+                kind: a.kind,
+                framing: a.framing.as_deref().map(one_line).filter(|f| !f.is_empty()),
+                question: clean(&a.question),
+                text: value.plain_text(),
+                value,
+            }
+        })
+        .collect();
+    let nudge = e.nudge.as_ref().map(|n| NudgeView {
+        id: n.id.clone(),
+        text: clean(&n.text),
+        answer: n.answer.as_deref().map(clean),
+        // A step not among the answers shown (skipped, say): at the end.
+        after: n
+            .after
+            .clone()
+            .filter(|k| answers.iter().any(|a| &a.key == k)),
+    });
     EntryView {
         id: e.id.clone(),
         created: time(e),
         pack: e.pack.clone(),
         safety_lane: e.safety_lane,
-        // "Include this entry...?" is yes for every entry here: it says nothing.
-        answers: e
+        answers,
+        nudge,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::{Answer, NudgeRecord, Recheck};
+    use chrono::DateTime;
+
+    fn answer(key: &str, kind: Kind, value: Value) -> Answer {
+        Answer {
+            key: key.into(),
+            kind,
+            question: format!("{key}?"),
+            framing: None,
+            value,
+        }
+    }
+
+    fn text(key: &str, t: &str) -> Answer {
+        answer(key, Kind::LongText, Value::Text(t.into()))
+    }
+
+    fn rating(key: &str, r: u8) -> Answer {
+        answer(key, Kind::Rating, Value::Rating(r))
+    }
+
+    fn safety(a: &str) -> Answer {
+        answer(
+            keys::ARRIVAL_SAFETY,
+            Kind::YesNoUnsure,
+            Value::Text(a.into()),
+        )
+    }
+
+    fn feelings(list: &[(&str, u8)]) -> Answer {
+        answer(
+            keys::SELF_FEELINGS,
+            Kind::Feelings,
+            Value::Feelings(
+                list.iter()
+                    .map(|(n, i)| Feeling {
+                        name: n.to_string(),
+                        intensity: Some(*i),
+                    })
+                    .collect(),
+            ),
+        )
+    }
+
+    fn entry(id: &str, created: &str, shared: bool, answers: Vec<Answer>) -> Entry {
+        Entry {
+            schema: crate::entry::SCHEMA_VERSION,
+            id: id.into(),
+            created: DateTime::parse_from_rfc3339(created).unwrap(),
+            pack: PackRef {
+                id: "p".into(),
+                version: "1".into(),
+            },
+            shared,
+            safety_lane: false,
+            answers,
+            nudge: None,
+            safety_shared: false,
+            plan: None,
+            rechecks: Vec::new(),
+            follows: None,
+            distress_rose: false,
+            plan_opened: None,
+        }
+    }
+
+    /// A safety-lane entry with a note, shared as `share` says.
+    fn lane(id: &str, created: &str, share: crate::entry::LaneShare) -> Entry {
+        use crate::entry::LaneShare;
+        let mut e = entry(
+            id,
+            created,
+            share == LaneShare::Whole,
+            vec![
+                rating(keys::ARRIVAL_DISTRESS, 9),
+                safety("not sure"),
+                text(keys::SAFETY_NOTE, "NOTE-OF-THE-LANE"),
+            ],
+        );
+        e.safety_lane = true;
+        e.safety_shared = share != LaneShare::Nothing;
+        e.plan = Some(PlanState {
+            plan_written: false,
+            contacts: true,
+        });
+        e
+    }
+
+    fn march() -> Period {
+        Period {
+            since: NaiveDate::from_ymd_opt(2026, 3, 1),
+            until: NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        }
+    }
+
+    fn ids(list: &[Entry]) -> Vec<&str> {
+        list.iter().map(|e| e.short_id()).collect()
+    }
+
+    #[test]
+    fn select_shows_shared_entries_of_the_period_and_nothing_private() {
+        use crate::entry::LaneShare;
+        let journal = vec![
+            entry("bbbb0002", "2026-03-09T08:00:00-04:00", true, vec![]),
+            // Earlier as an instant, though later on the clock.
+            entry("aaaa0001", "2026-03-09T10:00:00+05:00", true, vec![]),
+            entry("cccc0003", "2026-03-10T10:00:00+00:00", false, vec![]),
+            entry("dddd0004", "2026-02-28T23:00:00+00:00", true, vec![]),
+            entry("eeee0005", "2026-04-01T00:00:00+00:00", true, vec![]),
+            lane("ffff0006", "2026-03-12T23:00:00+00:00", LaneShare::Whole),
+            lane(
+                "gggg0007",
+                "2026-03-11T23:00:00+00:00",
+                LaneShare::StepsOnly,
+            ),
+            lane("hhhh0008", "2026-03-13T23:00:00+00:00", LaneShare::Nothing),
+            lane(
+                "iiii0009",
+                "2026-02-13T23:00:00+00:00",
+                LaneShare::StepsOnly,
+            ),
+        ];
+        let s = select(&journal, march());
+        assert_eq!(ids(s.shared()), ["aaaa0001", "bbbb0002", "ffff0006"]);
+        assert_eq!(ids(s.safety_only()), ["gggg0007"]);
+        assert_eq!(s.all().count(), 4);
+        // "Until" is the day in the entry's own offset.
+        let one_day = Period {
+            since: NaiveDate::from_ymd_opt(2026, 2, 28),
+            until: NaiveDate::from_ymd_opt(2026, 2, 28).unwrap(),
+        };
+        assert_eq!(ids(select(&journal, one_day).shared()), ["dddd0004"]);
+    }
+
+    #[test]
+    fn a_safety_only_entry_is_cut_down_to_the_date_the_check_and_the_plan() {
+        use crate::entry::LaneShare;
+        let mut e = lane(
+            "gggg0007",
+            "2026-03-11T23:00:00+00:00",
+            LaneShare::StepsOnly,
+        );
+        e.answers.extend([
+            text(keys::WHAT_HAPPENED, "PRIVATE-MOMENT"),
+            text(keys::SHARE_TOPIC, "PRIVATE-TOPIC"),
+            feelings(&[("PRIVATE-FEELING", 9)]),
+        ]);
+        e.nudge = Some(NudgeRecord {
+            id: "n".into(),
+            text: "n?".into(),
+            answer: Some("PRIVATE-NUDGE".into()),
+            after: None,
+        });
+        e.plan_opened = Some(4);
+        e.follows = Some("ffff0006".into());
+        e.rechecks = vec![Recheck {
+            at: DateTime::parse_from_rfc3339("2026-03-11T23:30:00+00:00").unwrap(),
+            distress: 10,
+            safety: "yes".into(),
+        }];
+        let s = select(&[e.clone()], march());
+        let cut = &s.safety_only()[0].clone();
+        let keys: Vec<&str> = cut.answers.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, [keys::ARRIVAL_DISTRESS, keys::ARRIVAL_SAFETY]);
+        assert_eq!(cut.nudge, None);
+        assert_eq!(cut.plan_opened, None);
+        assert_eq!(cut.follows, None);
+        assert_eq!(cut.plan, e.plan);
+        assert_eq!(cut.rechecks, e.rechecks);
+        assert!(!format!("{cut:?}").contains("PRIVATE"), "{cut:?}");
+
+        // A mapping (swapping names) reaches the safety-only entries too...
+        let renamed = s.clone().map(|e| Entry {
+            id: "renamed0".into(),
+            ..e.clone()
+        });
+        assert_eq!(ids(renamed.safety_only()), ["renamed0"]);
+        // ...but whatever it does, it cannot put the rest back.
+        let mapped = s.map(|_| e.clone());
+        assert_eq!(&mapped.safety_only()[0], cut);
+
+        let summary = build(&mapped, march(), None, false);
+        let json = serde_json::to_string(&summary).unwrap();
+        assert!(
+            !json.contains("PRIVATE") && !json.contains("NOTE-OF-THE-LANE"),
+            "{json}"
+        );
+        assert!(summary.topics.is_empty() && summary.episodes.is_empty());
+        assert!(summary.entries.is_empty());
+        assert_eq!(summary.glance.entries, 0);
+        assert!(summary.glance.distress.is_empty());
+        assert!(summary.safety.plan_opened.is_none());
+        let m = &summary.safety.lane[0];
+        // The check that opened the lane: the one on resuming.
+        assert_eq!(
+            (m.distress, m.safety_answer.as_deref()),
+            (Some(10), Some("yes"))
+        );
+        assert!(!m.whole);
+        assert_eq!(m.note, None);
+        assert_eq!(
+            m.plan,
+            Some(PlanState {
+                plan_written: false,
+                contacts: true
+            })
+        );
+    }
+
+    #[test]
+    fn the_safety_section_holds_what_was_shared_and_only_that() {
+        use crate::entry::LaneShare;
+        let mut rose = entry(
+            "rrrr0001",
+            "2026-03-02T10:00:00+00:00",
+            true,
+            vec![
+                rating(keys::ARRIVAL_DISTRESS, 4),
+                safety("no"),
+                rating(keys::AFTER_DISTRESS, 8),
+            ],
+        );
+        rose.distress_rose = true;
+        rose.plan_opened = Some(2);
+        rose.plan = Some(PlanState {
+            plan_written: true,
+            contacts: false,
+        });
+        let mut unsure = entry(
+            "uuuu0002",
+            "2026-03-03T10:00:00+00:00",
+            true,
+            vec![rating(keys::ARRIVAL_DISTRESS, 3), safety("not sure")],
+        );
+        unsure.plan_opened = Some(0);
+        unsure.rechecks = vec![Recheck {
+            at: DateTime::parse_from_rfc3339("2026-03-03T12:00:00+00:00").unwrap(),
+            distress: 2,
+            safety: "yes".into(),
+        }];
+        let mut private = entry(
+            "pppp0003",
+            "2026-03-04T10:00:00+00:00",
+            false,
+            vec![safety("yes"), rating(keys::AFTER_DISTRESS, 10)],
+        );
+        private.distress_rose = true;
+        private.plan_opened = Some(7);
+        let mut whole = lane("wwww0004", "2026-03-05T10:00:00+00:00", LaneShare::Whole);
+        whole
+            .answers
+            .push(text(keys::SAFETY_NOTE, "ignored: the first note counts"));
+        let steps = lane(
+            "ssss0005",
+            "2026-03-01T10:00:00+00:00",
+            LaneShare::StepsOnly,
+        );
+        let nothing = lane("nnnn0006", "2026-03-06T10:00:00+00:00", LaneShare::Nothing);
+        let journal = [rose, unsure, private, whole, steps, nothing];
+        let s = build(&select(&journal, march()), march(), None, false);
+
+        let lane: Vec<(&str, bool, Option<&str>)> = s
+            .safety
+            .lane
+            .iter()
+            .map(|m| (m.id.as_str(), m.whole, m.note.as_deref()))
+            .collect();
+        assert_eq!(
+            lane,
+            [
+                ("ssss0005", false, None),
+                ("wwww0004", true, Some("NOTE-OF-THE-LANE"))
+            ]
+        );
+        let answers: Vec<(&str, &str, &str)> = s
+            .safety
             .answers
             .iter()
-            .filter(|a| a.key != keys::SHARE_INCLUDE)
-            .map(|a| {
-                let value = match &a.value {
-                    Value::Text(t) => Value::Text(clean(t)),
-                    Value::Feelings(f) => Value::Feelings(
-                        f.iter()
-                            .map(|f| Feeling {
-                                name: one_line(&f.name),
-                                intensity: f.intensity,
-                            })
-                            .collect(),
-                    ),
-                    v => v.clone(),
-                };
-                AnswerView {
-                    key: a.key.clone(),
-                    kind: a.kind,
-                    question: clean(&a.question),
-                    text: value.plain_text(),
-                    value,
-                }
-            })
-            .collect(),
-        nudge: e.nudge.as_ref().map(|n| NudgeRecord {
-            id: n.id.clone(),
-            text: clean(&n.text),
-            answer: n.answer.as_deref().map(clean),
-        }),
+            .map(|a| (a.id.as_str(), a.created.as_str(), a.answer.as_str()))
+            .collect();
+        assert_eq!(
+            answers,
+            [
+                ("uuuu0002", "2026-03-03T10:00:00+00:00", "not sure"),
+                ("uuuu0002", "2026-03-03T12:00:00+00:00", "yes")
+            ]
+        );
+        let rose: Vec<_> = s
+            .safety
+            .distress_rose
+            .iter()
+            .map(|r| (r.id.as_str(), r.start, r.end, r.plan))
+            .collect();
+        assert_eq!(
+            rose,
+            [(
+                "rrrr0001",
+                Some(4),
+                Some(8),
+                Some(PlanState {
+                    plan_written: true,
+                    contacts: false
+                })
+            )]
+        );
+        let opened = s.safety.plan_opened.as_ref().unwrap();
+        assert_eq!((opened.times, opened.entries), (2, 2), "not the private 7");
+        assert!(!s.safety.is_empty());
+
+        // Nothing shared about safety: every part is empty.
+        let calm = entry(
+            "cccc0007",
+            "2026-03-07T10:00:00+00:00",
+            true,
+            vec![safety("no")],
+        );
+        let journal = [calm, journal[2].clone(), journal[5].clone()];
+        let s = build(&select(&journal, march()), march(), None, false);
+        assert!(s.safety.is_empty(), "{:?}", s.safety);
+        assert!(s.safety.plan_opened.is_none());
+    }
+
+    #[test]
+    fn the_glance_counts_shared_entries_only() {
+        let mut nudged = entry(
+            "bbbb0002",
+            "2026-03-03T10:00:00+00:00",
+            true,
+            vec![
+                rating(keys::ARRIVAL_DISTRESS, 6),
+                feelings(&[("Hurt", 4), ("lonely", 7), ("hurt", 9)]),
+                text(keys::OTHER_WHO, "tom"),
+                text(keys::OTHER_FEELING, "  "),
+                rating(keys::OTHER_CERTAINTY, 3),
+            ],
+        );
+        nudged.nudge = Some(NudgeRecord {
+            id: "small-guess".into(),
+            text: "One small guess?".into(),
+            answer: Some("Maybe tired.".into()),
+            after: Some(keys::OTHER_FEELING.into()),
+        });
+        let journal = [
+            entry(
+                "aaaa0001",
+                "2026-03-02T10:00:00+00:00",
+                true,
+                vec![
+                    rating(keys::ARRIVAL_DISTRESS, 7),
+                    rating(keys::AFTER_DISTRESS, 4),
+                    feelings(&[("hurt", 8), ("angry", 5)]),
+                    text(keys::OTHER_WHO, "Tom"),
+                    text(keys::OTHER_FEELING, "Stressed."),
+                    text(keys::OTHER_ALTERNATIVE, "Tired."),
+                    rating(keys::OTHER_CERTAINTY, 9),
+                ],
+            ),
+            nudged,
+            entry(
+                "cccc0003",
+                "2026-03-04T10:00:00+00:00",
+                true,
+                vec![
+                    rating(keys::AFTER_DISTRESS, 2),
+                    text(keys::OTHER_WHO, "Mira"),
+                    text(keys::OTHER_INTENT, "To rest."),
+                ],
+            ),
+            entry(
+                "dddd0004",
+                "2026-03-05T10:00:00+00:00",
+                false,
+                vec![
+                    rating(keys::ARRIVAL_DISTRESS, 1),
+                    rating(keys::AFTER_DISTRESS, 10),
+                    feelings(&[("ashamed", 10)]),
+                    text(keys::OTHER_WHO, "Mira"),
+                    rating(keys::OTHER_CERTAINTY, 10),
+                ],
+            ),
+        ];
+        let g = build(&select(&journal, march()), march(), None, false).glance;
+        assert_eq!(g.entries, 3);
+        assert_eq!(g.first.as_deref(), Some("2026-03-02T10:00:00+00:00"));
+        assert_eq!(g.last.as_deref(), Some("2026-03-04T10:00:00+00:00"));
+        let pairs: Vec<_> = g.distress.iter().map(|d| (d.start, d.end)).collect();
+        assert_eq!(
+            pairs,
+            [(Some(7), Some(4)), (Some(6), None), (None, Some(2))]
+        );
+        assert_eq!(g.average_change, Some(-3.0), "only entries with both");
+        let f: Vec<_> = g
+            .feelings
+            .iter()
+            .map(|f| (f.name.as_str(), f.entries, f.average_intensity))
+            .collect();
+        // Once per entry, ignoring case, named as first written.
+        assert_eq!(
+            f,
+            [
+                ("hurt", 2, Some(6.0)),
+                ("lonely", 1, Some(7.0)),
+                ("angry", 1, Some(5.0))
+            ]
+        );
+        let people: Vec<_> = g
+            .people
+            .iter()
+            .map(|p| (p.label.as_str(), p.entries))
+            .collect();
+        assert_eq!(
+            people,
+            [("Tom", 2)],
+            "Mira twice only with the private entry"
+        );
+        assert_eq!(g.certainty, [9, 3]);
+        assert_eq!(g.guesses, 3, "the nudge drew the second guess");
+        assert_eq!(g.alternatives, 1);
+    }
+
+    #[test]
+    fn episodes_are_the_chosen_then_the_most_intense_oldest_first() {
+        let e = |id: &str, day: u32, peak: u8, topic: bool| {
+            let mut answers = vec![
+                rating(keys::ARRIVAL_DISTRESS, peak),
+                text(keys::WHAT_HAPPENED, &format!("moment {id}")),
+            ];
+            if topic {
+                answers.push(text(keys::SHARE_TOPIC, "talk"));
+            }
+            entry(
+                id,
+                &format!("2026-03-{day:02}T10:00:00+00:00"),
+                true,
+                answers,
+            )
+        };
+        let mut lane_entry = e("llll0000", 1, 10, true);
+        lane_entry.safety_lane = true;
+        let mut full = e("ffff0005", 5, 2, false);
+        full.answers.extend([
+            text(keys::TURNING_POINT, "Just before."),
+            text(keys::AFTER_SHIFT, "A little."),
+            feelings(&[("a", 1), ("b", 9), ("c", 5), ("d", 7)]),
+            text(keys::OTHER_FEELING, "Worried."),
+            text(keys::OTHER_INTENT, "To help."),
+            rating(keys::AFTER_DISTRESS, 7),
+        ]);
+        full.nudge = Some(NudgeRecord {
+            id: "n".into(),
+            text: "n?".into(),
+            answer: Some("Not this: the first answer was given.".into()),
+            after: Some(keys::OTHER_FEELING.into()),
+        });
+        let mut private = e("pppp0006", 6, 10, true);
+        private.shared = false;
+        let journal = [
+            lane_entry,
+            e("aaaa0001", 2, 9, false),
+            e("bbbb0002", 3, 3, true),
+            e("cccc0003", 4, 8, false),
+            full,
+            private,
+        ];
+        let s = build(&select(&journal, march()), march(), None, false);
+        let picked: Vec<(&str, bool)> = s
+            .episodes
+            .iter()
+            .map(|e| (e.id.as_str(), e.chosen))
+            .collect();
+        // The topic first, then peaks 9 and 8 (not ffff0005's 7); the lane
+        // entry and the private one never.
+        assert_eq!(
+            picked,
+            [("aaaa0001", false), ("bbbb0002", true), ("cccc0003", false)]
+        );
+
+        let journal = [journal[4].clone()];
+        let s = build(&select(&journal, march()), march(), None, false);
+        let ep = &s.episodes[0];
+        assert_eq!(ep.turning_point.as_deref(), Some("Just before."));
+        assert_eq!(ep.shift.as_deref(), Some("A little."));
+        assert_eq!(ep.guess.as_deref(), Some("Worried.\nTo help."));
+        let main: Vec<_> = ep.feelings.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(main, ["b", "d", "c"]);
+        assert_eq!((ep.distress_start, ep.distress_end), (Some(2), Some(7)));
+    }
+
+    #[test]
+    fn the_guess_a_nudge_drew_stands_in_for_a_blank_one() {
+        let mut e = entry(
+            "aaaa0001",
+            "2026-03-02T10:00:00+00:00",
+            true,
+            vec![text(keys::OTHER_WHO, "Sam")],
+        );
+        let guess = |e: &Entry| {
+            build(
+                &select(std::slice::from_ref(e), march()),
+                march(),
+                None,
+                false,
+            )
+            .episodes[0]
+                .guess
+                .clone()
+        };
+        assert_eq!(guess(&e), None);
+        e.nudge = Some(NudgeRecord {
+            id: "n".into(),
+            text: "n?".into(),
+            answer: Some("Maybe scared.".into()),
+            after: Some(keys::OTHER_CERTAINTY.into()),
+        });
+        assert_eq!(guess(&e), None, "a nudge after another step is no guess");
+        e.nudge.as_mut().unwrap().after = Some(keys::OTHER_FEELING.into());
+        assert_eq!(guess(&e).as_deref(), Some("Maybe scared."));
+    }
+
+    #[test]
+    fn shared_entries_keep_framing_and_the_place_of_their_nudge() {
+        let mut e = entry(
+            "aaaa0001",
+            "2026-03-02T10:00:00+00:00",
+            true,
+            vec![
+                text(keys::OTHER_FEELING, "Busy."),
+                answer(keys::SHARE_INCLUDE, Kind::YesNo, Value::Bool(true)),
+                answer(
+                    keys::SAFETY_SHARE,
+                    Kind::Choice,
+                    Value::Text("whole".into()),
+                ),
+            ],
+        );
+        e.answers[0].framing = Some("This is a guess.\u{1b}[2J\n".into());
+        e.nudge = Some(NudgeRecord {
+            id: "n".into(),
+            text: "n?".into(),
+            answer: None,
+            after: Some(keys::OTHER_FEELING.into()),
+        });
+        let view = |e: &Entry| {
+            build(
+                &select(std::slice::from_ref(e), march()),
+                march(),
+                None,
+                false,
+            )
+        };
+        let s = view(&e);
+        let v = &s.entries[0];
+        let keys: Vec<&str> = v.answers.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [keys::OTHER_FEELING],
+            "the sharing answers say nothing"
+        );
+        assert_eq!(v.answers[0].framing.as_deref(), Some("This is a guess.[2J"));
+        assert_eq!(
+            v.nudge.as_ref().unwrap().after.as_deref(),
+            Some(keys::OTHER_FEELING)
+        );
+        // After a step not shown: at the end.
+        e.nudge.as_mut().unwrap().after = Some(keys::SHARE_INCLUDE.into());
+        assert_eq!(view(&e).entries[0].nudge.as_ref().unwrap().after, None);
     }
 }

@@ -7,14 +7,14 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::context::Context;
 use crate::entry::Entry;
 use crate::error::Error;
-use crate::prompt;
+use crate::prompt::{PromptError, Prompter};
 use crate::pseudonym::Pseudonyms;
 use crate::render::summary::{self as render, Format};
 use crate::sessions::{self, Since};
 use crate::store::{Store, write_replace};
 use crate::summary::{self, Period};
 
-pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
+pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     let format = match args.format {
         ExportFormat::Md => Format::Markdown,
         ExportFormat::Html => Format::Html,
@@ -65,21 +65,17 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
     let loaded = store.load()?;
     super::report_damaged(&loaded.damaged);
     let journal: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
-    // Only shared entries of the period go any further.
-    let mut entries: Vec<Entry> = journal
-        .iter()
-        .filter(|e| e.shared && period.contains(e))
-        .cloned()
-        .collect();
+    // What may be shown is decided there, and only there.
+    let mut selection = summary::select(&journal, period);
     if args.pseudonymize {
         super::plan::warn_config(ctx);
         // Names from the whole journal are looked for, so that a person named
         // in a private entry is still swapped out of a shared one.
-        let names = Pseudonyms::new(&journal, &entries, &ctx.config.names);
-        entries = entries.iter().map(|e| names.entry(e)).collect();
+        let names = Pseudonyms::new(&journal, selection.all(), &ctx.config.names);
+        selection = selection.map(|e| names.entry(e));
     }
     let summary = summary::build(
-        &entries,
+        &selection,
         period,
         sessions.upcoming(today),
         args.pseudonymize,
@@ -104,7 +100,10 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<()> {
                 ))
                 .into());
             }
-            if ctx.interactive && !args.yes && !confirm(&summary, format, &document, path)? {
+            if ctx.interactive
+                && !args.yes
+                && !confirm(ctx.prompter.as_mut(), &summary, format, &document, path)?
+            {
                 eprintln!("Nothing was written.");
                 return super::skipped(&loaded.damaged);
             }
@@ -124,13 +123,17 @@ fn write_stdout(document: &str) -> Result<()> {
 }
 
 /// Shows exactly what will leave the machine and asks before writing it.
-/// HTML is shown as its text form, which holds the same words.
+/// HTML is shown as its text form, which holds the same words. Ctrl-C at
+/// the question, or while it is shown, writes nothing.
 fn confirm(
+    prompter: &mut dyn Prompter,
     summary: &summary::Summary,
     format: Format,
     document: &str,
     path: &Path,
 ) -> Result<bool> {
+    const NOTHING: &str = "Nothing was written.";
+    crate::signal::set_message(NOTHING);
     let shown = match format {
         Format::Html => render::render(summary, Format::Text, None)?,
         _ => document.to_string(),
@@ -140,15 +143,11 @@ fn confirm(
     if format == Format::Html {
         eprintln!("(Shown above as text; the file will be HTML with the same words.)");
     }
-    // Ctrl-C at the question: show the cursor again and leave, writing nothing.
-    ctrlc::set_handler(|| stop()).context("cannot set up Ctrl-C handling")?;
     let question = format!("Write this to {}?", path.display());
-    match prompt::confirm(&question) {
-        Err(prompt::PromptError::Interrupted) => stop(),
+    let answer = match prompter.confirm(&question) {
+        Err(PromptError::Interrupted) => Err(Error::Cancelled(NOTHING.into()).into()),
         other => Ok(other?),
-    }
-}
-
-fn stop() -> ! {
-    super::stop(|| "Nothing was written.".to_string())
+    };
+    crate::signal::set_message("Stopped.");
+    answer
 }

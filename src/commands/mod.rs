@@ -52,15 +52,3 @@ fn skipped(damaged: &[Damaged]) -> Result<()> {
         Err(Error::Skipped(damaged.len()).into())
     }
 }
-
-/// Leaves after Ctrl-C (or SIGTERM, or a closed terminal): shows the cursor
-/// again, says `message` on stderr and exits 130. Both the signal handler and
-/// a prompt that saw Ctrl-C come here; the lock lets only the first speak and
-/// exit, so the message is never lost to a race between them.
-fn stop(message: impl FnOnce() -> String) -> ! {
-    static STOPPING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = STOPPING.lock();
-    let _ = console::Term::stderr().show_cursor();
-    eprintln!("\n\n{}", message());
-    std::process::exit(130)
-}

@@ -2,25 +2,39 @@ use anyhow::Result;
 
 use crate::context::Context;
 use crate::entry::{Value, keys};
+use crate::flow::LANE_SHARE_ITEMS;
 use crate::store::Store;
 
-/// `share` and `unshare`: set whether an entry goes into exports.
+/// `share` and `unshare`: set whether an entry goes into exports. Sharing
+/// shares the whole entry; unsharing takes back all of it, including "only
+/// that the safety steps opened".
 pub fn run(ctx: &Context, id: &str, share: bool) -> Result<()> {
     let store = Store::new(&ctx.paths.data);
     let (mut stored, damaged) = super::show::find_one(&store, id)?;
     let short = stored.entry.short_id().to_string();
-    if stored.entry.shared == share {
+    let entry = &mut stored.entry;
+    // Shared whole already, or private with nothing shared at all.
+    let already = if share {
+        entry.shared
+    } else {
+        !entry.shared && !entry.safety_shared
+    };
+    if already {
         eprintln!(
             "Entry {short} is already {}; nothing changed.",
             if share { "shared" } else { "private" }
         );
     } else {
-        stored.entry.shared = share;
-        // The answer to "Include this entry...?" follows, so the file never
-        // says both shared and "no".
-        for a in &mut stored.entry.answers {
+        entry.shared = share;
+        entry.safety_shared = share;
+        // The answers to "Include this entry...?" and to the lane's sharing
+        // question follow, so the file never says both shared and "no".
+        for a in &mut entry.answers {
             if a.key == keys::SHARE_INCLUDE {
                 a.value = Value::Bool(share);
+            } else if a.key == keys::SAFETY_SHARE {
+                let item = if share { 0 } else { 2 };
+                a.value = Value::Text(LANE_SHARE_ITEMS[item].into());
             }
         }
         store.update_entry(&stored)?;

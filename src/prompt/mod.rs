@@ -159,7 +159,3 @@ impl Prompter for NoTerminal {
     }
 }
 
-/// A yes / no question in the terminal (until export asks through the context).
-pub fn confirm(question: &str) -> Result<bool, PromptError> {
-    TerminalPrompter::new(std::path::PathBuf::new(), String::new()).confirm(question)
-}

@@ -4,8 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::entry::{Entry, clean, keys, rfc3339_seconds};
-use crate::flow::first_words;
+use crate::entry::{Entry, NudgeRecord, clean, first_words, keys, one_line, rfc3339_seconds};
 use crate::store::Stored;
 
 /// One line of `mentalog list --json`.
@@ -91,35 +90,63 @@ pub fn list_json(out: &mut impl Write, entries: &[&Stored]) -> io::Result<()> {
     writeln!(out)
 }
 
-/// The entry as question → answer, as the person wrote it.
+/// The entry as question → answer, as the person wrote it, with the nudge
+/// right after the answer that drew it.
 pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
     writeln!(out, "Entry {}", e.id)?;
+    let sharing = match (e.shared, e.safety_shared) {
+        (true, _) => "shared",
+        (false, true) => "private, but your therapist may see that the safety steps opened",
+        (false, false) => "private",
+    };
     let mut about = format!(
-        "Written {} · {} · pack {} {}",
+        "Written {} · {sharing} · pack {} {}",
         e.created.format("%a %-d %b %Y, %H:%M (%:z)"),
-        if e.shared { "shared" } else { "private" },
-        e.pack.id,
-        e.pack.version
+        one_line(&e.pack.id),
+        one_line(&e.pack.version)
     );
     if e.safety_lane {
         about.push_str(" · written at a very hard moment, with your crisis plan");
     }
     writeln!(out, "{about}")?;
+    // A nudge after a step that is not among the answers (older entries say
+    // none) goes at the end.
+    let after = e
+        .nudge
+        .as_ref()
+        .and_then(|n| n.after.as_deref())
+        .filter(|k| e.answers.iter().any(|a| a.key == *k));
     for a in &e.answers {
         writeln!(out)?;
         // What the person typed is shown, but nothing in it may drive the terminal.
-        writeln!(out, "{}", clean(&a.question))?;
+        let question = clean(&a.question);
+        match a.framing.as_deref().map(one_line).filter(|f| !f.is_empty()) {
+            Some(framing) => writeln!(out, "{framing} {question}")?,
+            None => writeln!(out, "{question}")?,
+        }
         for line in clean(&a.value.plain_text()).lines() {
             writeln!(out, "  {line}")?;
         }
-    }
-    if let Some(n) = &e.nudge {
-        writeln!(out)?;
-        writeln!(out, "{}", clean(&n.text))?;
-        let answer = clean(n.answer.as_deref().unwrap_or("(skipped)"));
-        for line in answer.lines() {
-            writeln!(out, "  {line}")?;
+        if let Some(n) = &e.nudge
+            && after == Some(a.key.as_str())
+        {
+            nudge(out, n)?;
         }
+    }
+    if let Some(n) = &e.nudge
+        && after.is_none()
+    {
+        nudge(out, n)?;
+    }
+    Ok(())
+}
+
+fn nudge(out: &mut impl Write, n: &NudgeRecord) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{}", clean(&n.text))?;
+    let answer = clean(n.answer.as_deref().unwrap_or("(skipped)"));
+    for line in answer.lines() {
+        writeln!(out, "  {line}")?;
     }
     Ok(())
 }

@@ -163,9 +163,11 @@ pub fn markdown_inline(text: &str) -> String {
 }
 
 /// Longer text as a Markdown block quote, keeping its lines and paragraphs.
-/// Only in Markdown is the result trusted as is; in any other template
-/// (a clinic's HTML, say) it is escaped like every other value.
-fn blockquote(state: &State, value: Value) -> Value {
+/// `indent` spaces go before every line but the first (which the template
+/// indents), to quote inside a list item. Only in Markdown is the result
+/// trusted as is; in any other template (a clinic's HTML, say) it is
+/// escaped like every other value.
+fn blockquote(state: &State, value: Value, indent: Option<usize>) -> Value {
     let text = value.to_string();
     if !matches!(state.auto_escape(), AutoEscape::Custom(name) if name == MARKDOWN) {
         return Value::from(text);
@@ -182,7 +184,12 @@ fn blockquote(state: &State, value: Value) -> Value {
     if out.is_empty() {
         out.push_str("> \n");
     }
-    Value::from_safe_string(out.trim_end().to_string())
+    let out = out.trim_end();
+    let out = match indent {
+        Some(n) if n > 0 => out.replace('\n', &format!("\n{}", " ".repeat(n))),
+        _ => out.to_string(),
+    };
+    Value::from_safe_string(out)
 }
 
 /// Non-blank lines grouped by the blank lines between them.
@@ -394,6 +401,12 @@ mod tests {
                 .unwrap()
         };
         assert_eq!(quote("t.md"), "> one\\\n> \\<two\\>\n>\n> three");
+        let indented = env
+            .template_from_named_str("t.md", "- x\n  {{ x | blockquote(2) }}")
+            .unwrap()
+            .render(minijinja::context! { x => "one\n\ntwo" })
+            .unwrap();
+        assert_eq!(indented, "- x\n  > one\n  >\n  > two");
         assert_eq!(
             quote("t.html"),
             "one\n&lt;two&gt;\n\nthree",

@@ -124,9 +124,9 @@ fn a_scripted_entry_is_stored_as_documented() {
         "{name}"
     );
     assert!(path.starts_with(sb.data().join("entries/2026/11")));
-    assert_eq!(doc["schema"], 1);
+    assert_eq!(doc["schema"], 2);
     assert_eq!(doc["created"], "2026-11-03T21:40:12+01:00");
-    assert_eq!(doc["pack"], json!({"id": "mbt-core", "version": "1"}));
+    assert_eq!(doc["pack"], json!({"id": "mbt-core", "version": "2"}));
     assert_eq!(doc["shared"], true);
     assert_eq!(doc["safety_lane"], false);
     assert_eq!(doc["id"].as_str().unwrap().len(), 32);
@@ -286,21 +286,25 @@ fn show_takes_a_unique_prefix() {
 }
 
 #[test]
-fn plan_shows_the_template_contacts_and_the_emergency_line_without_a_terminal() {
+fn plan_shows_words_for_now_contacts_and_the_emergency_line_without_a_terminal() {
     let sb = Sandbox::new();
     sb.write_config("[[contacts]]\nname = \"Sam\"\nphone = \"555 0100\"\n");
     let out = sb.assert_cmd().arg("plan").assert().success();
     let text = stdout(&out);
+    // No plan written yet: words for now, never the empty template.
     for want in [
-        "# My crisis plan",
-        "## 1. Warning signs",
-        "## 6. Making my surroundings safer",
+        "For now, if you can, reach out to someone you trust",
         "Sam: 555 0100",
         "If you are in immediate danger, call your local emergency number.",
         "This journal doesn't contact anyone.",
+        "mentalog plan --edit",
     ] {
         assert!(text.contains(want), "{want:?} missing:\n{text}");
     }
+    assert!(!text.contains("## 1. Warning signs"), "{text}");
+    // The template is there to be filled in.
+    let plan = std::fs::read_to_string(sb.data().join("plan.md")).unwrap();
+    assert!(plan.contains("## 1. Warning signs"));
     let plan = std::fs::read_to_string(sb.data().join("plan.md")).unwrap();
     let longest_digit_run = plan
         .split(|c: char| !c.is_ascii_digit())
@@ -316,7 +320,9 @@ fn plan_shows_the_template_contacts_and_the_emergency_line_without_a_terminal() 
     std::fs::write(sb.data().join("plan.md"), "Call Sam. Walk to the park.\n").unwrap();
     sb.write_config("contacts = 3\n");
     let out = sb.assert_cmd().arg("plan").assert().success();
-    assert!(stdout(&out).starts_with("Call Sam. Walk to the park.\n"));
+    // Once written, the plan itself is shown, and no task is set.
+    assert!(stdout(&out).starts_with("Your crisis plan:\nCall Sam. Walk to the park.\n"));
+    assert!(!stdout(&out).contains("--edit") && !stdout(&out).contains("For now"));
     assert!(
         stdout(&out).contains("Some contacts may be missing"),
         "{}",

@@ -16,6 +16,8 @@ fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
 fn the_text_written_in_the_editor_is_taken_and_its_file_removed() {
     let tmp = tempfile::tempdir().unwrap();
     let editing = tmp.path().join("data/editing");
+    // The command creates the private folder and hands it to the prompter.
+    mentalog::store::create_private_dir_all(&editing).unwrap();
     let record = tmp.path().join("where");
     let editor = script(
         tmp.path(),
@@ -47,6 +49,7 @@ fn the_text_written_in_the_editor_is_taken_and_its_file_removed() {
 fn an_editor_that_fails_is_reported_and_its_text_not_taken() {
     let tmp = tempfile::tempdir().unwrap();
     let editing = tmp.path().join("editing");
+    mentalog::store::create_private_dir_all(&editing).unwrap();
     let editor = script(
         tmp.path(),
         "bad.sh",

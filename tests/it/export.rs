@@ -5,7 +5,11 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 
 use chrono::DateTime;
-use mentalog::entry::{Answer, Entry, Feeling, Kind, NudgeRecord, PackRef, Value, keys};
+use mentalog::entry::{
+    Answer, Entry, Feeling, Kind, LaneShare, NudgeRecord, PackRef, PlanState, Recheck,
+    SCHEMA_VERSION, Value, keys,
+};
+use mentalog::flow::LANE_SHARE_ITEMS;
 use mentalog::store::Store;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::json;
@@ -36,12 +40,22 @@ const INVISIBLE: &str = "clear\u{1b}[2Jscreen and \u{202E}reversed";
 
 const PRIVATE_TEXT: &str = "PRIVATE-ZEBRA-TEXT";
 const PRIVATE_SAFETY: &str = "PRIVATE-HERON-NOTE";
+/// Everything of the lane entry shared as "only that the safety steps
+/// opened" but its date, distress, safety answer and plan.
+const STEPS_ONLY_TEXT: &str = "PRIVATE-OTTER-TEXT";
+/// The note of the lane entry shared whole, with Markdown and HTML in it.
+const LANE_NOTE: &str = "I will ring Tom Baker tomorrow.\n# not a heading <script>x</script>";
+/// The sentence for a period with nothing shared about safety.
+const NO_SAFETY: &str =
+    "No use of the safety steps was shared for this period. Private entries are never shown.";
+const GUESS_FRAMING: &str = "No one can see inside someone else's head, so this is a guess.";
 
 fn a(key: &str, kind: Kind, value: Value) -> Answer {
     Answer {
         key: key.into(),
         kind,
         question: format!("Question for {key}?"),
+        framing: None,
         value,
     }
 }
@@ -56,7 +70,7 @@ fn rating(key: &str, r: u8) -> Answer {
 
 fn entry(id: &str, created: &str, shared: bool, answers: Vec<Answer>) -> Entry {
     Entry {
-        schema: 1,
+        schema: SCHEMA_VERSION,
         id: id.into(),
         created: DateTime::parse_from_rfc3339(created).unwrap(),
         pack: PackRef {
@@ -67,7 +81,61 @@ fn entry(id: &str, created: &str, shared: bool, answers: Vec<Answer>) -> Entry {
         safety_lane: false,
         answers,
         nudge: None,
+        safety_shared: false,
+        plan: None,
+        rechecks: Vec::new(),
+        follows: None,
+        distress_rose: false,
+        plan_opened: None,
     }
+}
+
+fn safety(answer: &str) -> Answer {
+    a(
+        keys::ARRIVAL_SAFETY,
+        Kind::YesNoUnsure,
+        Value::Text(answer.into()),
+    )
+}
+
+fn plan(plan_written: bool, contacts: bool) -> Option<PlanState> {
+    Some(PlanState {
+        plan_written,
+        contacts,
+    })
+}
+
+/// A safety-lane entry as the lane saves it after the person chose `share`.
+fn lane_entry(id: &str, created: &str, distress: u8, note: &str, share: LaneShare) -> Entry {
+    let mut e = entry(
+        id,
+        created,
+        share == LaneShare::Whole,
+        vec![
+            rating(keys::ARRIVAL_DISTRESS, distress),
+            safety("not sure"),
+            text(keys::SAFETY_NOTE, note),
+            a(
+                keys::SAFETY_SHARE,
+                Kind::Choice,
+                Value::Text(format!("{share:?}")),
+            ),
+        ],
+    );
+    e.safety_lane = true;
+    e.safety_shared = share != LaneShare::Nothing;
+    e.plan = plan(false, false);
+    e
+}
+
+/// A sandbox holding `entries`.
+fn journal(entries: &[Entry]) -> Sandbox {
+    let sb = Sandbox::new();
+    let store = Store::new(sb.data());
+    for e in entries {
+        store.save_entry(e).unwrap();
+    }
+    sb
 }
 
 fn feelings(list: &[(&str, u8)]) -> Answer {
@@ -117,7 +185,10 @@ fn fixture() -> Sandbox {
                 Kind::ShortText,
                 Value::Text("Tom Baker".into()),
             ),
-            text(keys::OTHER_FEELING, "Tom Baker was probably stressed."),
+            Answer {
+                framing: Some(GUESS_FRAMING.into()),
+                ..text(keys::OTHER_FEELING, "Tom Baker was probably stressed.")
+            },
             rating(keys::OTHER_CERTAINTY, 9),
             text(keys::OTHER_ALTERNATIVE, "Maybe tom was just tired."),
             rating(keys::AFTER_DISTRESS, 4),
@@ -132,10 +203,12 @@ fn fixture() -> Sandbox {
         id: "a-little-less-sure".into(),
         text: "What would you need to see or hear to feel a little less sure?".into(),
         answer: Some("If Tom told me himself.".into()),
+        after: Some(keys::OTHER_CERTAINTY.into()),
     });
+    e1.plan_opened = Some(2);
     let long = "I kept going over it. ".repeat(455);
     assert!(long.len() >= 10_000);
-    let e2 = entry(
+    let mut e2 = entry(
         "b2b2b2b2000000000000000000000002",
         "2026-03-09T08:30:00-04:00",
         true,
@@ -155,9 +228,11 @@ fn fixture() -> Sandbox {
             ),
             text(keys::OTHER_INTENT, "To get through his day."),
             rating(keys::OTHER_CERTAINTY, 5),
-            rating(keys::AFTER_DISTRESS, 6),
+            rating(keys::AFTER_DISTRESS, 9),
         ],
     );
+    e2.distress_rose = true;
+    e2.plan = plan(true, false);
     let mut e3 = entry(
         "c3c3c3c3000000000000000000000003",
         "2026-03-10T12:00:00+01:00",
@@ -179,7 +254,15 @@ fn fixture() -> Sandbox {
             rating(keys::AFTER_DISTRESS, 2),
         ],
     );
+    // Written by an older mentalog: its nudge does not say where it was shown.
+    e3.schema = 1;
     e3.pack.version = "0".into();
+    e3.nudge = Some(NudgeRecord {
+        id: "one-small-guess".into(),
+        text: "If you had to make one small guess, what would it be?".into(),
+        answer: None,
+        after: None,
+    });
     let private = entry(
         "d4d4d4d4000000000000000000000004",
         "2026-03-08T10:00:00+00:00",
@@ -212,7 +295,41 @@ fn fixture() -> Sandbox {
         ],
     );
     lane.safety_lane = true;
-    for e in [e1, e2, e3, private, lane] {
+    lane.plan_opened = Some(6);
+    let whole = lane_entry(
+        "f6f6f6f6000000000000000000000006",
+        "2026-03-12T22:10:00+00:00",
+        9,
+        LANE_NOTE,
+        LaneShare::Whole,
+    );
+    // Resumed after a gap, the arrival check asked again opened the lane;
+    // the moment written before it stays private with the note.
+    let mut steps = lane_entry(
+        "b7b7b7b7000000000000000000000007",
+        "2026-03-14T23:30:00+00:00",
+        8,
+        STEPS_ONLY_TEXT,
+        LaneShare::StepsOnly,
+    );
+    steps.plan = plan(true, true);
+    steps.rechecks = vec![Recheck {
+        at: DateTime::parse_from_rfc3339("2026-03-15T09:00:00+00:00").unwrap(),
+        distress: 10,
+        safety: "yes".into(),
+    }];
+    steps.plan_opened = Some(5);
+    steps.answers.extend([
+        text(keys::WHAT_HAPPENED, STEPS_ONLY_TEXT),
+        feelings(&[(STEPS_ONLY_TEXT, 9)]),
+        a(
+            keys::OTHER_WHO,
+            Kind::ShortText,
+            Value::Text("Quinn".into()),
+        ),
+        text(keys::SHARE_TOPIC, STEPS_ONLY_TEXT),
+    ]);
+    for e in [e1, e2, e3, private, lane, whole, steps] {
         store.save_entry(&e).unwrap();
     }
     sb
@@ -366,8 +483,8 @@ fn the_json_summary_validates_against_the_shipped_schema() {
             .map(|e| format!("{} at {}", e, e.instance_path()))
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
-        assert_eq!(doc["schema"], "mentalog.summary/1");
-        assert_eq!(doc["glance"]["entries"], 3);
+        assert_eq!(doc["schema"], "mentalog.summary/2");
+        assert_eq!(doc["glance"]["entries"], 4);
     }
     // An empty period.
     let out = sb
@@ -433,6 +550,9 @@ fn a_private_entry_leaves_no_trace_in_any_format() {
             "1 -> 10",
             "10 → –",
             "10 -> –",
+            // Of the lane entry shared as "only that the safety steps opened".
+            STEPS_ONLY_TEXT,
+            "Quinn",
         ] {
             assert!(!out.contains(trace), "{format} shows {trace:?}");
         }
@@ -448,11 +568,39 @@ fn a_private_entry_leaves_no_trace_in_any_format() {
                 pairs,
                 [
                     (json!(7), json!(4)),
-                    (json!(6), json!(6)),
-                    (json!(5), json!(2))
+                    (json!(6), json!(9)),
+                    (json!(5), json!(2)),
+                    (json!(9), json!(null))
                 ]
             );
-            assert!(doc["safety"]["lane"].as_array().unwrap().is_empty());
+            assert_eq!(
+                doc["safety"]["lane"],
+                json!([
+                    {
+                        "id": "f6f6f6f6", "created": "2026-03-12T22:10:00+00:00",
+                        "distress": 9, "safety_answer": "not sure",
+                        "plan": {"plan_written": false, "contacts": false},
+                        "whole": true, "note": LANE_NOTE
+                    },
+                    {
+                        "id": "b7b7b7b7", "created": "2026-03-14T23:30:00+00:00",
+                        "distress": 10, "safety_answer": "yes",
+                        "plan": {"plan_written": true, "contacts": true},
+                        "whole": false, "note": null
+                    }
+                ])
+            );
+            let ids: Vec<&str> = doc["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_str().unwrap())
+                .collect();
+            assert!(!ids.iter().any(|id| id.starts_with("b7b7")), "{ids:?}");
+            assert_eq!(
+                doc["safety"]["plan_opened"],
+                json!({"times": 2, "entries": 1})
+            );
             assert_eq!(
                 doc["safety"]["answers"].as_array().unwrap().len(),
                 1,
@@ -470,7 +618,7 @@ fn pseudonymized_exports_name_no_one() {
         let out = export(&sb, &["--format", format, "--pseudonymize"]).to_lowercase();
         // As words: the HTML's stylesheet says "border-bottom".
         let words: Vec<&str> = out.split(|c: char| !c.is_alphanumeric()).collect();
-        for name in ["tom", "baker", "mira"] {
+        for name in ["tom", "baker", "mira", "quinn"] {
             assert!(!words.contains(&name), "{format} still says {name:?}");
         }
         assert!(
@@ -544,7 +692,7 @@ fn templates_of_a_clinic_are_used_and_a_broken_one_names_its_line() {
     )
     .unwrap();
     let out = export(&sb, &["--template", good.to_str().unwrap()]);
-    assert!(out.starts_with("Entries: 3\n"), "{out}");
+    assert!(out.starts_with("Entries: 4\n"), "{out}");
     assert!(
         out.contains(r"\# not a heading \<script\>"),
         "values are escaped in a clinic's Markdown too: {out}"
@@ -602,7 +750,10 @@ fn sessions_set_the_default_period_and_the_header() {
         json!({"since": "2026-03-09", "until": "2026-03-31"})
     );
     assert_eq!(doc["next_session"], "2026-04-02");
-    assert_eq!(doc["glance"]["entries"], 2, "the entries of 9 and 10 March");
+    assert_eq!(
+        doc["glance"]["entries"], 3,
+        "the entries of 9, 10 and 12 March"
+    );
     let out = sb
         .assert_cmd()
         .env("MENTALOG_NOW", now)
@@ -636,7 +787,7 @@ fn unsharing_takes_an_entry_out_and_sharing_puts_it_in() {
     let out = export(&sb, &["--format", "json"]);
     assert!(out.contains(PRIVATE_TEXT));
     let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&out).unwrap();
-    assert_eq!(map["glance"]["entries"], 3);
+    assert_eq!(map["glance"]["entries"], 4);
 }
 
 #[test]
@@ -754,4 +905,507 @@ fn out_into_a_missing_folder_says_so_and_writes_nothing() {
         err.contains("nope") && err.contains("create it first"),
         "{err}"
     );
+}
+
+/// The safety section of a summary in `format` (md, text or html) as plain
+/// lines: without markup, escapes, list marks and indentation, with
+/// typographic quotes made plain, so the formats can be compared line by line.
+fn safety_section(out: &str, format: &str) -> Vec<String> {
+    let (start, end) = match format {
+        "md" => ("## Safety", "## What the patient"),
+        "text" => ("SAFETY", "WHAT THE PATIENT"),
+        "html" => ("<h2 id=\"safety\">Safety</h2>", "</section>"),
+        other => panic!("no safety section in {other}"),
+    };
+    let from = out.find(start).unwrap_or_else(|| panic!("{format}: {out}")) + start.len();
+    let to = from + out[from..].find(end).unwrap();
+    let section = &out[from..to];
+    let plain = match format {
+        "html" => {
+            let mut plain = String::new();
+            let mut in_tag = false;
+            for c in section.replace("<blockquote", "\n<blockquote").chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' if in_tag => in_tag = false,
+                    c if !in_tag => plain.push(c),
+                    _ => {}
+                }
+            }
+            plain
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#x27;", "'")
+                .replace("&#x2f;", "/")
+                .replace("&amp;", "&")
+        }
+        _ => section.to_string(),
+    };
+    plain
+        .lines()
+        .map(|l| {
+            let l = l.trim();
+            let l = l.strip_prefix("- ").unwrap_or(l);
+            let l = l.strip_prefix('>').map(str::trim_start).unwrap_or(l);
+            let mut line = String::new();
+            let mut chars = l.chars().peekable();
+            while let Some(c) = chars.next() {
+                // A Markdown escape, or a hard line break at the end.
+                if format == "md" && c == '\\' {
+                    match chars.peek() {
+                        Some(n) if n.is_ascii_punctuation() => continue,
+                        None => continue,
+                        _ => {}
+                    }
+                }
+                line.push(c);
+            }
+            line.replace(['“', '”'], "\"")
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+const HUMAN: [&str; 3] = ["md", "text", "html"];
+
+#[test]
+fn the_safety_section_holds_every_shared_use_of_the_safety_steps_in_every_format() {
+    let sb = fixture();
+    let expected = [
+        "Thu 12 Mar 2026, 22:10: the safety steps opened; distress 9; answered \"not sure\" to the safety question; no crisis plan written yet; no contacts set up yet",
+        // The note, word for word, under its line.
+        "I will ring Tom Baker tomorrow.",
+        "# not a heading <script>x</script>",
+        // Shared as "only that the safety steps opened"; the check asked
+        // again on resuming opened the lane.
+        "Sat 14 Mar 2026, 23:30: the safety steps opened; distress 10; answered \"yes\" to the safety question; crisis plan and contacts shown",
+        "Mon 9 Mar 2026, 08:30: answered \"not sure\" to \"Are you having thoughts of hurting yourself or ending your life right now?\"",
+        "Mon 9 Mar 2026, 08:30: distress went from 6 to 9 while writing, so the safety steps were shown before saving; crisis plan shown; no contacts set up yet",
+        // Not the private entries' 6 and 5.
+        "The crisis plan was opened 2 times while writing, in the 1 shared entry that kept count",
+    ];
+    for format in HUMAN {
+        let out = export(&sb, &["--format", format]);
+        assert_eq!(safety_section(&out, format), expected, "{format}");
+        assert!(!out.contains(NO_SAFETY), "{format}");
+    }
+}
+
+#[test]
+fn each_lane_share_choice_shows_what_it_promises() {
+    const NOTE: &str = "Going to see my sister tonight.";
+    let line = "Fri 20 Mar 2026, 21:05: the safety steps opened; distress 9; answered \"not sure\" to the safety question; no crisis plan written yet; no contacts set up yet";
+    for (share, expected) in [
+        (LaneShare::Whole, vec![line, NOTE]),
+        (LaneShare::StepsOnly, vec![line]),
+        (LaneShare::Nothing, vec![NO_SAFETY]),
+    ] {
+        let e = lane_entry(
+            "c0c0c0c0000000000000000000000001",
+            "2026-03-20T21:05:00+00:00",
+            9,
+            NOTE,
+            share,
+        );
+        let sb = journal(&[e]);
+        for format in HUMAN {
+            let out = export(&sb, &["--format", format]);
+            assert_eq!(safety_section(&out, format), expected, "{share:?} {format}");
+            // The note is in the summary only with the whole entry, which
+            // then is among the shared entries; else the entry leaves no
+            // other trace.
+            let whole = share == LaneShare::Whole;
+            assert_eq!(out.contains(NOTE), whole, "{share:?} {format}");
+            assert_eq!(
+                out.contains("No shared entries in this period."),
+                !whole,
+                "{share:?} {format}"
+            );
+            assert_eq!(out.contains("(safety lane)"), whole, "{share:?} {format}");
+        }
+        let doc: serde_json::Value =
+            serde_json::from_str(&export(&sb, &["--format", "json"])).unwrap();
+        let lane = doc["safety"]["lane"].as_array().unwrap();
+        match share {
+            LaneShare::Whole => {
+                assert_eq!(lane[0]["whole"], true);
+                assert_eq!(lane[0]["note"], NOTE);
+                assert_eq!(doc["entries"].as_array().unwrap().len(), 1);
+                assert_eq!(doc["glance"]["entries"], 1);
+            }
+            LaneShare::StepsOnly => {
+                assert_eq!(lane[0]["whole"], false);
+                assert_eq!(lane[0]["note"], json!(null));
+                assert_eq!(lane[0]["distress"], 9);
+                assert_eq!(lane[0]["safety_answer"], "not sure");
+                assert_eq!(doc["entries"], json!([]));
+                assert_eq!(doc["glance"]["entries"], 0);
+            }
+            LaneShare::Nothing => {
+                assert_eq!(doc["safety"]["lane"], json!([]));
+                assert!(!doc.to_string().contains("c0c0c0c0"));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_missing_crisis_plan_is_never_said_to_be_shown() {
+    let mut entries = Vec::new();
+    let mut expected = Vec::new();
+    for (i, (state, says)) in [
+        (
+            plan(false, false),
+            "; no crisis plan written yet; no contacts set up yet",
+        ),
+        (
+            plan(false, true),
+            "; no crisis plan written yet; contacts shown",
+        ),
+        (
+            plan(true, false),
+            "; crisis plan shown; no contacts set up yet",
+        ),
+        (plan(true, true), "; crisis plan and contacts shown"),
+        // Written before mentalog recorded it: nothing is claimed. (And
+        // opened for the intensity alone: the lane says "no" too.)
+        (None, ""),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut e = lane_entry(
+            &format!("a{i}a{i}a{i}a{i}000000000000000000000000"),
+            &format!("2026-03-2{i}T10:00:00+00:00"),
+            9,
+            "",
+            LaneShare::Whole,
+        );
+        e.plan = state;
+        let answer = if state.is_none() { "no" } else { "not sure" };
+        e.answers[1] = safety(answer);
+        entries.push(e);
+        expected.push(format!(
+            "{} 2{i} Mar 2026, 10:00: the safety steps opened; distress 9; answered \"{answer}\" to the safety question{says}",
+            ["Fri", "Sat", "Sun", "Mon", "Tue"][i]
+        ));
+    }
+    let sb = journal(&entries);
+    for format in HUMAN {
+        let out = export(&sb, &["--format", format]);
+        assert_eq!(safety_section(&out, format), expected, "{format}");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&export(&sb, &["--format", "json"])).unwrap();
+    assert_eq!(
+        doc["safety"]["lane"][1]["plan"],
+        json!({"plan_written": false, "contacts": true})
+    );
+    assert_eq!(doc["safety"]["lane"][4]["plan"], json!(null));
+}
+
+#[test]
+fn distress_that_rose_while_writing_is_in_the_safety_section() {
+    let walk = |id: &str, day: u32, shared: bool, start: u8, end: u8, rose: bool| {
+        let mut e = entry(
+            id,
+            &format!("2026-03-{day:02}T19:00:00+00:00"),
+            shared,
+            vec![
+                rating(keys::ARRIVAL_DISTRESS, start),
+                safety("no"),
+                rating(keys::AFTER_DISTRESS, end),
+            ],
+        );
+        e.distress_rose = rose;
+        e
+    };
+    let mut rose = walk("a1000000", 2, true, 3, 9, true);
+    rose.plan = plan(true, false);
+    let entries = [
+        rose,
+        // Already at the threshold at the start: still shown, as it was.
+        walk("a2000000", 3, true, 8, 8, true),
+        // The entry's own record decides, not a threshold guessed here.
+        walk("a3000000", 4, true, 2, 9, false),
+        walk("a4000000", 5, false, 1, 10, true),
+    ];
+    let sb = journal(&entries);
+    let expected = [
+        "Mon 2 Mar 2026, 19:00: distress went from 3 to 9 while writing, so the safety steps were shown before saving; crisis plan shown; no contacts set up yet",
+        "Tue 3 Mar 2026, 19:00: distress went from 8 to 8 while writing, so the safety steps were shown before saving",
+    ];
+    for format in HUMAN {
+        let out = export(&sb, &["--format", format]);
+        assert_eq!(safety_section(&out, format), expected, "{format}");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&export(&sb, &["--format", "json"])).unwrap();
+    assert_eq!(
+        doc["safety"]["distress_rose"][0],
+        json!({"id": "a1000000", "created": "2026-03-02T19:00:00+00:00", "start": 3, "end": 9,
+               "plan": {"plan_written": true, "contacts": false}})
+    );
+}
+
+#[test]
+fn plan_openings_are_a_total_over_the_shared_entries_that_kept_count() {
+    let counted = |id: &str, day: u32, shared: bool, opened: Option<u32>| {
+        let mut e = entry(
+            id,
+            &format!("2026-03-{day:02}T19:00:00+00:00"),
+            shared,
+            vec![rating(keys::ARRIVAL_DISTRESS, 4), safety("no")],
+        );
+        e.plan_opened = opened;
+        e
+    };
+    let mut steps_only = lane_entry(
+        "a5000000",
+        "2026-03-06T19:00:00+00:00",
+        9,
+        "",
+        LaneShare::StepsOnly,
+    );
+    steps_only.plan_opened = Some(4);
+    let steps_line = "Fri 6 Mar 2026, 19:00: the safety steps opened; distress 9; answered \"not sure\" to the safety question; no crisis plan written yet; no contacts set up yet";
+    for (entries, expected) in [
+        (
+            vec![
+                counted("a1000000", 2, true, Some(2)),
+                counted("a2000000", 3, true, Some(1)),
+                counted("a3000000", 4, true, None),
+                counted("a4000000", 5, false, Some(7)),
+                steps_only.clone(),
+            ],
+            vec![
+                steps_line,
+                "The crisis plan was opened 3 times while writing, in the 2 shared entries that kept count",
+            ],
+        ),
+        (
+            vec![counted("a1000000", 2, true, Some(1))],
+            vec![
+                "The crisis plan was opened 1 time while writing, in the 1 shared entry that kept count",
+            ],
+        ),
+        (
+            vec![counted("a1000000", 2, true, Some(0))],
+            vec![
+                "The crisis plan was opened 0 times while writing, in the 1 shared entry that kept count",
+            ],
+        ),
+        (
+            vec![
+                counted("a1000000", 2, true, None),
+                counted("a4000000", 5, false, Some(7)),
+            ],
+            vec![NO_SAFETY],
+        ),
+    ] {
+        let sb = journal(&entries);
+        for format in HUMAN {
+            let out = export(&sb, &["--format", format]);
+            assert_eq!(safety_section(&out, format), expected, "{format}");
+        }
+        let doc: serde_json::Value =
+            serde_json::from_str(&export(&sb, &["--format", "json"])).unwrap();
+        assert_eq!(
+            doc["safety"]["plan_opened"].is_null(),
+            expected.last() == Some(&NO_SAFETY)
+        );
+    }
+}
+
+#[test]
+fn no_use_of_the_safety_steps_is_said_the_same_way_in_every_format_and_template() {
+    let mut private_yes = entry(
+        "a4000000",
+        "2026-03-05T19:00:00+00:00",
+        false,
+        vec![safety("yes"), rating(keys::AFTER_DISTRESS, 10)],
+    );
+    private_yes.distress_rose = true;
+    private_yes.plan_opened = Some(3);
+    let quiet = journal(&[
+        entry(
+            "a1000000",
+            "2026-03-02T19:00:00+00:00",
+            true,
+            vec![rating(keys::ARRIVAL_DISTRESS, 2), safety("no")],
+        ),
+        lane_entry(
+            "a2000000",
+            "2026-03-03T19:00:00+00:00",
+            10,
+            PRIVATE_SAFETY,
+            LaneShare::Nothing,
+        ),
+        private_yes,
+    ]);
+    let empty = Sandbox::new();
+    for sb in [&quiet, &empty] {
+        for format in HUMAN {
+            let out = export(sb, &["--format", format]);
+            assert_eq!(safety_section(&out, format), [NO_SAFETY], "{format}");
+            assert!(!out.to_lowercase().contains("nothing about safety"));
+        }
+        let doc: serde_json::Value =
+            serde_json::from_str(&export(sb, &["--format", "json"])).unwrap();
+        assert_eq!(
+            doc["safety"],
+            json!({"lane": [], "answers": [], "distress_rose": [], "plan_opened": null})
+        );
+    }
+    // Every built-in template and the schema say it in these words, and
+    // none says the old "nothing about safety".
+    for (name, source) in [
+        ("summary.md", include_str!("../../templates/summary.md")),
+        ("summary.html", include_str!("../../templates/summary.html")),
+        ("summary.txt", include_str!("../../templates/summary.txt")),
+        (
+            "summary.schema.json",
+            include_str!("../../schemas/summary.schema.json"),
+        ),
+    ] {
+        assert!(source.contains(NO_SAFETY), "{name}");
+        assert!(
+            !source.to_lowercase().contains("nothing about safety"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn shared_entries_show_framing_with_its_question_and_each_nudge_after_its_answer() {
+    let sb = fixture();
+    let nudge = "What would you need to see or hear to feel a little less sure?";
+    let old_nudge = "If you had to make one small guess, what would it be?";
+    for format in HUMAN {
+        let out = export(&sb, &["--format", format]);
+        let heading = if format == "text" {
+            "THE SHARED ENTRIES"
+        } else {
+            "The shared entries"
+        };
+        let appendix = &out[out.rfind(heading).unwrap()..];
+        let at = |needle: &str| {
+            appendix
+                .find(needle)
+                .unwrap_or_else(|| panic!("{format}: no {needle:?} in {appendix}"))
+        };
+        let quote = if format == "html" { "&#x27;" } else { "'" };
+        assert!(
+            appendix.contains(&format!(
+                "{} Question for other.feeling?",
+                GUESS_FRAMING.replace('\'', quote)
+            )),
+            "{format}: the framing goes with its question"
+        );
+        // After the certainty rating that drew it, before the next question.
+        assert!(at("Question for other.certainty?") < at(nudge), "{format}");
+        assert!(
+            at(nudge) < at("Question for other.alternative?"),
+            "{format}"
+        );
+        // An older entry's nudge, which does not say where: at the end.
+        assert!(
+            at("Question for extra.gratitude?") < at(old_nudge),
+            "{format}"
+        );
+        assert_eq!(appendix.matches(nudge).count(), 1, "{format}");
+        assert_eq!(appendix.matches(old_nudge).count(), 1, "{format}");
+    }
+}
+
+#[test]
+fn show_puts_framing_with_its_question_and_the_nudge_after_its_answer() {
+    let sb = fixture();
+    let show = |id: &str| {
+        let out = sb.assert_cmd().args(["show", id]).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let out = show("a1a1");
+    assert!(
+        out.contains(&format!("\n{GUESS_FRAMING} Question for other.feeling?\n")),
+        "{out}"
+    );
+    let at = |needle: &str| {
+        out.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?}: {out}"))
+    };
+    let nudge = "What would you need to see or hear to feel a little less sure?";
+    assert!(at("Question for other.certainty?") < at(nudge));
+    assert!(at(nudge) < at("Question for other.alternative?"));
+    let old = show("c3c3");
+    let end = "If you had to make one small guess, what would it be?\n  (skipped)\n";
+    assert!(old.ends_with(end), "{old}");
+    assert!(
+        show("b7b7").contains("private, but your therapist may see that the safety steps opened"),
+    );
+}
+
+#[test]
+fn share_shares_a_lane_entry_whole_and_unshare_takes_back_all_of_it() {
+    let sb = fixture();
+    let lane_ids = |sb: &Sandbox| -> Vec<(String, bool)> {
+        let doc: serde_json::Value =
+            serde_json::from_str(&export(sb, &["--format", "json"])).unwrap();
+        doc["safety"]["lane"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["id"].as_str().unwrap().to_string(), m["whole"] == true))
+            .collect()
+    };
+    let file = sb
+        .entry_files()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("b7b7b7b7"))
+        .unwrap();
+    assert_eq!(
+        lane_ids(&sb),
+        [
+            ("f6f6f6f6".to_string(), true),
+            ("b7b7b7b7".to_string(), false)
+        ]
+    );
+
+    sb.assert_cmd().args(["share", "b7b7"]).assert().success();
+    let doc = crate::sandbox::read_json(&file);
+    assert_eq!(
+        (&doc["shared"], &doc["safety_shared"]),
+        (&json!(true), &json!(true))
+    );
+    // The lane's sharing answer follows, as "Include this entry?" does.
+    assert_eq!(
+        crate::sandbox::answer(&doc, keys::SAFETY_SHARE),
+        &json!(LANE_SHARE_ITEMS[0])
+    );
+    assert_eq!(
+        lane_ids(&sb),
+        [
+            ("f6f6f6f6".to_string(), true),
+            ("b7b7b7b7".to_string(), true)
+        ]
+    );
+    assert!(export(&sb, &["--format", "md"]).contains(STEPS_ONLY_TEXT));
+
+    sb.assert_cmd().args(["unshare", "b7b7"]).assert().success();
+    let doc = crate::sandbox::read_json(&file);
+    assert_eq!(doc["shared"], false);
+    assert!(doc.get("safety_shared").is_none(), "{doc}");
+    assert_eq!(
+        crate::sandbox::answer(&doc, keys::SAFETY_SHARE),
+        &json!(LANE_SHARE_ITEMS[2])
+    );
+    assert_eq!(lane_ids(&sb), [("f6f6f6f6".to_string(), true)]);
+    sb.assert_cmd().args(["unshare", "f6f6"]).assert().success();
+    assert_eq!(lane_ids(&sb), []);
+    for format in HUMAN {
+        let out = export(&sb, &["--format", format]);
+        assert!(
+            !out.contains(STEPS_ONLY_TEXT) && !out.contains("ring Tom"),
+            "{format}"
+        );
+    }
 }

@@ -32,9 +32,16 @@ pub fn entry(id: &str, created: &str, what: &str) -> Entry {
             key: keys::WHAT_HAPPENED.into(),
             kind: Kind::LongText,
             question: "What happened?".into(),
+            framing: None,
             value: Value::Text(what.into()),
         }],
         nudge: None,
+        safety_shared: false,
+        plan: None,
+        rechecks: Vec::new(),
+        follows: None,
+        distress_rose: false,
+        plan_opened: None,
     }
 }
 
