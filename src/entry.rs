@@ -255,6 +255,23 @@ pub struct NudgeRecord {
     /// The step whose answer drew the nudge (absent in version 1 files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
+    /// The last answer given before the nudge was shown: where it goes
+    /// when the step that drew it was skipped (as a blank guess is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_after: Option<String>,
+}
+
+impl NudgeRecord {
+    /// The answer the nudge is shown beneath, among `keys` (the answers
+    /// shown): the step that drew it, else the last answer before it;
+    /// `None`: at the end.
+    pub fn place<'a>(&self, keys: impl Iterator<Item = &'a str> + Clone) -> Option<String> {
+        [self.after.as_deref(), self.shown_after.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|k| keys.clone().any(|a| a == *k))
+            .map(str::to_string)
+    }
 }
 
 /// What a person chose, at the end of the safety lane, that the therapist may see.

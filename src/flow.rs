@@ -17,6 +17,9 @@ pub use crate::render::plan::{EMERGENCY_LINE, NO_CONTACT_LINE};
 
 const SKIP_ITEM: &str = "(skip this one)";
 const OWN_WORDS_ITEM: &str = "something else, in my own words";
+/// Names the own-words question of the feelings step, for an editor's text
+/// kept over Ctrl-C.
+const OWN_WORDS_KEY: &str = "self.feelings.own_words";
 /// Why the arrival check cannot be skipped.
 pub const ARRIVAL_NEEDED: &str =
     "This one is needed so that mentalog can show your crisis plan when things are very hard.";
@@ -349,11 +352,21 @@ impl<'a> Walk<'a, '_> {
                     .hint("The last questions are optional: press Enter to skip any of them.")?;
             }
         }
-        if !self.draft.safety_lane
-            && self.draft.nudge.is_none()
-            && let Some(nudge) = pick_nudge(self.pack, &step.key, &self.draft.answers)
-        {
-            self.draft.nudge_due = Some(nudge.id.clone());
+        if !self.draft.safety_lane && self.draft.nudge.is_none() {
+            // A nudge answered before going back over it comes again, with
+            // its words filled in, whatever the new answer: they are kept.
+            let kept = self.pack.nudges.iter().find(|n| {
+                n.after.contains(&step.key)
+                    && self
+                        .peek_earlier(&format!("nudge:{}", n.id))
+                        .and_then(Value::as_text)
+                        .is_some_and(|t| !t.trim().is_empty())
+            });
+            if let Some(nudge) =
+                kept.or_else(|| pick_nudge(self.pack, &step.key, &self.draft.answers))
+            {
+                self.draft.nudge_due = Some(nudge.id.clone());
+            }
         }
         self.save();
         Ok(())
@@ -378,11 +391,13 @@ impl<'a> Walk<'a, '_> {
             _ => return Ok(Next::Back),
         };
         self.take_earlier(&key);
+        let shown_after = self.draft.answers.last().map(|a| a.key.clone());
         self.draft.nudge = Some(NudgeRecord {
             id: nudge.id.clone(),
             text: nudge.text.clone(),
             answer,
             after,
+            shown_after,
         });
         self.draft.nudge_due = None;
         self.draft.visited.push(key);
@@ -506,6 +521,7 @@ impl<'a> Walk<'a, '_> {
                 prompt,
                 initial: "",
                 back: self.can_go_back(),
+                blank: "(skipped)",
             };
             match self.p.multi_select(&ask, &items, &mut initial)? {
                 Got::Plan => self.show_plan(true)?,
@@ -525,7 +541,7 @@ impl<'a> Walk<'a, '_> {
         if picked.contains(&list.len()) {
             let own = loop {
                 match self.text(
-                    None,
+                    Some(OWN_WORDS_KEY),
                     "Which feeling? Several can be separated by commas.",
                     &own_earlier.join(", "),
                     true,
@@ -643,16 +659,22 @@ impl<'a> Walk<'a, '_> {
         back: bool,
     ) -> Result<Got<Option<String>>, PromptError> {
         let mut initial = initial.to_string();
-        // The editor's text from a walk stopped while it was open.
-        if let Some(k) = key
-            && let Some(pending) = self.draft.pending_edit.take_if(|p| p.key == k)
-        {
+        // The editor's text from a walk stopped while it was open. It stays
+        // in the draft until this question has an answer.
+        let pending =
+            key.is_some_and(|k| self.draft.pending_edit.as_ref().is_some_and(|p| p.key == k));
+        if pending && let Some(p) = &self.draft.pending_edit {
+            initial = p.text.clone();
             self.p.say(
                 "When you stopped last time, your editor held this (it is filled in below to keep or change):",
             )?;
-            initial = pending.text;
-            self.save();
         }
+        let answered = |this: &mut Self, value: Option<String>| {
+            if pending {
+                this.draft.pending_edit = None;
+            }
+            Ok(Got::Answer(value))
+        };
         loop {
             // An answer over several lines is shown whole and kept on Enter.
             let multiline = initial.contains('\n');
@@ -668,6 +690,11 @@ impl<'a> Walk<'a, '_> {
                 prompt,
                 initial: if multiline { "" } else { &initial },
                 back: back && self.can_go_back(),
+                blank: if multiline {
+                    "(kept as it was)"
+                } else {
+                    "(skipped)"
+                },
             };
             let validate = |s: &str| {
                 if s.trim().is_empty() && !skippable && !multiline {
@@ -678,14 +705,14 @@ impl<'a> Walk<'a, '_> {
             };
             match self.p.input(&ask, &validate)? {
                 Got::Answer(a) if multiline && a.trim().is_empty() => {
-                    return Ok(Got::Answer(Some(initial)));
+                    return answered(self, Some(initial));
                 }
-                Got::Answer(a) => return Ok(Got::Answer(non_blank(a))),
+                Got::Answer(a) => return answered(self, non_blank(a)),
                 Got::Plan => self.show_plan(true)?,
                 Got::Back if ask.back => return Ok(Got::Back),
                 Got::Back => self.p.say(NO_WAY_BACK)?,
                 Got::Edit => match self.p.edit(prompt, &initial) {
-                    Ok(Some(text)) => return Ok(Got::Answer(Some(text))),
+                    Ok(Some(text)) => return answered(self, Some(text)),
                     Ok(None) => self
                         .p
                         .say("Nothing was saved in the editor, so here is the question again.")?,
@@ -732,6 +759,7 @@ impl<'a> Walk<'a, '_> {
                 prompt,
                 initial: &initial,
                 back: back && self.can_go_back(),
+                blank: "(skipped)",
             };
             match self.p.input(&ask, &validate)? {
                 Got::Answer(a) => return Ok(Got::Answer(entry::parse_rating(&a).ok())),
@@ -759,6 +787,7 @@ impl<'a> Walk<'a, '_> {
                 prompt,
                 initial: "",
                 back: back && self.can_go_back(),
+                blank: "(skipped)",
             };
             match self.p.select(&ask, &items, initial)? {
                 Got::Answer(i) => return Ok(Got::Answer((i < options.len()).then_some(i))),
@@ -906,7 +935,11 @@ pub enum DraftChoice {
 
 /// Offers every unfinished entry, newest first, with its start time and
 /// first words; discarding one asks once more.
-pub fn choose_draft(p: &mut dyn Prompter, drafts: &[Draft]) -> Result<DraftChoice, PromptError> {
+pub fn choose_draft(
+    p: &mut dyn Prompter,
+    drafts: &[Draft],
+    plan: &[String],
+) -> Result<DraftChoice, PromptError> {
     let label = |d: &Draft| match d.first_words(40) {
         Some(w) => format!("the one started {}: \"{w}\"", d.started()),
         None => format!("the one started {}", d.started()),
@@ -942,11 +975,12 @@ pub fn choose_draft(p: &mut dyn Prompter, drafts: &[Draft]) -> Result<DraftChoic
             prompt: "What would you like to do?",
             initial: "",
             back: false,
+            blank: "(skipped)",
         };
         let i = match p.select(&ask, &items, None)? {
             Got::Answer(i) => i,
             Got::Plan => {
-                p.say("Your crisis plan: run mentalog plan at any time, or type /plan at any question of the walk.")?;
+                say_plan(p, plan)?;
                 continue;
             }
             _ => continue,
@@ -966,9 +1000,14 @@ pub fn choose_draft(p: &mut dyn Prompter, drafts: &[Draft]) -> Result<DraftChoic
                 prompt: "Which one would you like to discard?",
                 initial: "",
                 back: false,
+                blank: "(skipped)",
             };
             match p.select(&ask, &list, None)? {
                 Got::Answer(i) if i < drafts.len() => i,
+                Got::Plan => {
+                    say_plan(p, plan)?;
+                    continue;
+                }
                 _ => continue,
             }
         };
@@ -980,16 +1019,23 @@ pub fn choose_draft(p: &mut dyn Prompter, drafts: &[Draft]) -> Result<DraftChoic
             prompt: "Discard the unfinished entry? Its answers will be gone.",
             initial: "",
             back: false,
+            blank: "(skipped)",
         };
-        if let Got::Answer(1) = p.select(&ask, &confirm, None)? {
-            return Ok(DraftChoice::Discard(which));
+        match p.select(&ask, &confirm, None)? {
+            Got::Answer(1) => return Ok(DraftChoice::Discard(which)),
+            Got::Plan => say_plan(p, plan)?,
+            _ => {}
         }
     }
 }
 
 /// Offers, once and skippably, to look at the moment of a safety-lane entry
 /// now. `when` is the lane entry's day.
-pub fn offer_follow_up(p: &mut dyn Prompter, when: &str) -> Result<bool, PromptError> {
+pub fn offer_follow_up(
+    p: &mut dyn Prompter,
+    when: &str,
+    plan: &[String],
+) -> Result<bool, PromptError> {
     p.say(&format!(
         "Last time you wrote here ({when}), things were very hard and the safety steps opened."
     ))?;
@@ -1002,10 +1048,21 @@ pub fn offer_follow_up(p: &mut dyn Prompter, when: &str) -> Result<bool, PromptE
             prompt: "Would you like to look at that moment now, with some distance?",
             initial: "",
             back: false,
+            blank: "(skipped)",
         };
         match p.select(&ask, &items, None)? {
             Got::Answer(i) => return Ok(i == 0),
+            Got::Plan => say_plan(p, plan)?,
             _ => continue,
         }
     }
+}
+
+/// The crisis plan, asked for outside the walk's questions.
+fn say_plan(p: &mut dyn Prompter, plan: &[String]) -> Result<(), PromptError> {
+    p.say("")?;
+    for line in plan {
+        p.say(line)?;
+    }
+    p.say("")
 }

@@ -53,7 +53,15 @@ static STATE: Mutex<State> = Mutex::new(State {
     message: "Stopped.",
 });
 
-static LINES: Mutex<Option<Receiver<Event>>> = Mutex::new(None);
+/// The plain-mode reader: a request for a line goes one way, the line
+/// comes back the other. The reader reads only when asked, so that it never
+/// takes keys meant for the editor.
+struct Reader {
+    ask: Sender<()>,
+    lines: Receiver<Event>,
+}
+
+static READER: Mutex<Option<Reader>> = Mutex::new(None);
 
 fn state() -> MutexGuard<'static, State> {
     STATE.lock().unwrap_or_else(|e| e.into_inner())
@@ -152,13 +160,17 @@ pub fn child_finished() -> bool {
 /// Reads one line from standard input for plain mode, without its line
 /// ending. `Ok(None)` at the end of input; `Interrupted` on Ctrl-C.
 pub fn read_line() -> std::io::Result<Option<String>> {
-    let mut rx = LINES.lock().unwrap_or_else(|e| e.into_inner());
-    if rx.is_none() {
-        let (tx, new_rx) = mpsc::channel();
+    let mut reader = READER.lock().unwrap_or_else(|e| e.into_inner());
+    if state().eof {
+        return Ok(None);
+    }
+    if reader.is_none() {
+        let (ask, asked) = mpsc::channel::<()>();
+        let (tx, lines) = mpsc::channel();
         state().lines = Some(tx.clone());
         std::thread::spawn(move || {
             let stdin = std::io::stdin();
-            loop {
+            while asked.recv().is_ok() {
                 let mut line = String::new();
                 let event = match stdin.lock().read_line(&mut line) {
                     Ok(0) | Err(_) => Event::Eof,
@@ -170,16 +182,17 @@ pub fn read_line() -> std::io::Result<Option<String>> {
                 }
             }
         });
-        *rx = Some(new_rx);
+        *reader = Some(Reader { ask, lines });
     }
-    let Some(rx) = rx.as_ref() else {
+    let Some(reader) = reader.as_ref() else {
         return Ok(None);
     };
-    if state().eof {
+    if reader.ask.send(()).is_err() {
+        state().eof = true;
         return Ok(None);
     }
     state().waiting = true;
-    let event = rx.recv();
+    let event = reader.lines.recv();
     state().waiting = false;
     match event {
         Ok(Event::Line(mut line)) => {

@@ -673,11 +673,9 @@ fn view(e: &Entry) -> EntryView {
         id: n.id.clone(),
         text: clean(&n.text),
         answer: n.answer.as_deref().map(clean),
-        // A step not among the answers shown (skipped, say): at the end.
-        after: n
-            .after
-            .clone()
-            .filter(|k| answers.iter().any(|a| &a.key == k)),
+        // The step that drew it, or, when that was skipped, the last answer
+        // before it; at the end when neither is among the answers shown.
+        after: n.place(answers.iter().map(|a| a.key.as_str())),
     });
     EntryView {
         id: e.id.clone(),
@@ -844,6 +842,7 @@ mod tests {
             text: "n?".into(),
             answer: Some("PRIVATE-NUDGE".into()),
             after: None,
+            shown_after: None,
         });
         e.plan_opened = Some(4);
         e.follows = Some("ffff0006".into());
@@ -1033,6 +1032,7 @@ mod tests {
             text: "One small guess?".into(),
             answer: Some("Maybe tired.".into()),
             after: Some(keys::OTHER_FEELING.into()),
+            shown_after: None,
         });
         let journal = [
             entry(
@@ -1145,6 +1145,7 @@ mod tests {
             text: "n?".into(),
             answer: Some("Not this: the first answer was given.".into()),
             after: Some(keys::OTHER_FEELING.into()),
+            shown_after: None,
         });
         let mut private = e("pppp0006", 6, 10, true);
         private.shared = false;
@@ -1205,6 +1206,7 @@ mod tests {
             text: "n?".into(),
             answer: Some("Maybe scared.".into()),
             after: Some(keys::OTHER_CERTAINTY.into()),
+            shown_after: None,
         });
         assert_eq!(guess(&e), None, "a nudge after another step is no guess");
         e.nudge.as_mut().unwrap().after = Some(keys::OTHER_FEELING.into());
@@ -1233,6 +1235,7 @@ mod tests {
             text: "n?".into(),
             answer: None,
             after: Some(keys::OTHER_FEELING.into()),
+            shown_after: None,
         });
         let view = |e: &Entry| {
             build(

@@ -124,8 +124,13 @@ fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
             }
             (false, false) => "It stays private until you share it (mentalog share).",
         };
+        let plan = if plan.text.is_some() {
+            "Your crisis plan: mentalog plan."
+        } else {
+            "If you can, reach out to someone you trust or to your care team."
+        };
         eprintln!(
-            "Your feelings were very strong in this entry. {share} Your crisis plan: mentalog plan. {}",
+            "Your feelings were very strong in this entry. {share} {plan} {}",
             flow::EMERGENCY_LINE
         );
     }
@@ -292,7 +297,7 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
         p.say("\nYour crisis plan is always one command away: mentalog plan\n")
             .map_err(cancelled)?;
     }
-    let draft = choose_draft(store, pack, p).map_err(cancelled)?;
+    let draft = choose_draft(store, pack, p, &plan_lines).map_err(cancelled)?;
 
     // A new entry may first look back at the last safety-lane entry.
     let mut follows: Option<(String, Option<String>)> = None;
@@ -305,7 +310,7 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
             eprintln!("mentalog: warning: {e:#}");
         }
         let day = lane.created.format("%a %-d %b").to_string();
-        if flow::offer_follow_up(p, &day).map_err(cancelled)? {
+        if flow::offer_follow_up(p, &day, &plan_lines).map_err(cancelled)? {
             follows = Some((
                 lane.id.clone(),
                 lane.text(keys::SAFETY_NOTE).map(str::to_string),
@@ -346,7 +351,15 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
 
     let mut draft = match draft {
         Some(mut d) => {
-            if d.needs_recheck(now) && d.visited(keys::ARRIVAL_SAFETY) {
+            // Stopped after the rating alone: the check is asked whole again,
+            // not decided on an old rating.
+            if d.needs_recheck(now) && !d.visited(keys::ARRIVAL_SAFETY) {
+                d.answers.retain(|a| a.key != keys::ARRIVAL_DISTRESS);
+                d.visited.retain(|k| k != keys::ARRIVAL_DISTRESS);
+            }
+            // A lane already opened goes on as it was; anything else asks
+            // the check again after a gap.
+            if d.needs_recheck(now) && d.visited(keys::ARRIVAL_SAFETY) && !d.safety_lane {
                 let check = flow::recheck(pack, &w.settings, w.p).map_err(cancelled)?;
                 if flow::recheck_lane_due(&check, threshold) {
                     // The unfinished entry stays a draft, whole, for later.
@@ -516,6 +529,7 @@ fn choose_draft(
     store: &Store,
     pack: &Pack,
     p: &mut dyn Prompter,
+    plan: &[String],
 ) -> Result<Option<Draft>, PromptError> {
     let mut mentioned = false;
     loop {
@@ -524,7 +538,7 @@ fn choose_draft(
             .map_err(|e| PromptError::Io(std::io::Error::other(format!("{e:#}"))))?;
         super::report_damaged(&damaged);
         let (ours, others): (Vec<Draft>, Vec<Draft>) =
-            drafts.into_iter().partition(|d| d.pack == pack.reference());
+            drafts.into_iter().partition(|d| d.pack.id == pack.id);
         if !mentioned {
             for other in &others {
                 p.say(&format!(
@@ -540,8 +554,14 @@ fn choose_draft(
         if ours.is_empty() {
             return Ok(None);
         }
-        match flow::choose_draft(p, &ours)? {
-            DraftChoice::Resume(i) => return Ok(Some(ours[i].clone())),
+        match flow::choose_draft(p, &ours, plan)? {
+            DraftChoice::Resume(i) => {
+                // A draft begun with an earlier version of this pack goes on
+                // with this one: each answer keeps the question it was asked.
+                let mut d = ours[i].clone();
+                d.pack = pack.reference();
+                return Ok(Some(d));
+            }
             DraftChoice::New => return Ok(None),
             DraftChoice::Discard(i) => {
                 store

@@ -49,6 +49,21 @@ pub struct Ask<'a> {
     pub initial: &'a str,
     /// Whether going back to the previous question is possible here.
     pub back: bool,
+    /// What an empty answer means, as echoed: "(skipped)", or "(kept as it
+    /// was)" when Enter keeps an earlier answer.
+    pub blank: &'a str,
+}
+
+impl<'a> Ask<'a> {
+    /// A question with nothing filled in and no way back.
+    pub fn new(prompt: &'a str) -> Ask<'a> {
+        Ask {
+            prompt,
+            initial: "",
+            back: false,
+            blank: "(skipped)",
+        }
+    }
 }
 
 /// What a person did at a question: answered it, or asked for the crisis
@@ -158,4 +173,3 @@ impl Prompter for NoTerminal {
         Err(PromptError::NoTerminal)
     }
 }
-

@@ -194,11 +194,7 @@ impl Prompter for PlainPrompter {
     }
 
     fn confirm(&mut self, question: &str) -> Result<bool, PromptError> {
-        let ask = Ask {
-            prompt: question,
-            initial: "",
-            back: false,
-        };
+        let ask = Ask::new(question);
         let items = ["yes".to_string(), "no".to_string()];
         loop {
             if let Got::Answer(i) = self.select(&ask, &items, None)? {

@@ -208,19 +208,19 @@ impl TerminalPrompter {
             drawn = self.height(&lines);
             message = None;
 
-            let key = {
-                let _raw = signal::RawRead::start();
-                self.term.read_key()
-            };
-            let key = match key {
+            let raw = signal::RawRead::start();
+            let key = match self.term.read_key() {
                 Ok(k) => k,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    // Seen before the raw mark ends, so the handler waits for it.
                     signal::seen_interrupt();
+                    drop(raw);
                     self.term.clear_last_lines(drawn)?;
                     return Err(PromptError::Interrupted);
                 }
                 Err(e) => return Err(e.into()),
             };
+            drop(raw);
             let n = items.len();
             match key {
                 Key::ArrowDown | Key::Tab | Key::Char('j') => {
@@ -363,22 +363,22 @@ impl Prompter for TerminalPrompter {
         let mut above = self.question(ask.prompt)?;
         let mut initial = ask.initial.to_string();
         loop {
-            let typed = {
-                let _raw = signal::RawRead::start();
-                dialoguer::Input::<String>::with_theme(&theme)
-                    .allow_empty(true)
-                    .report(false)
-                    .with_initial_text(initial.clone())
-                    .interact_text_on(&self.term)
-            };
+            let raw = signal::RawRead::start();
+            let typed = dialoguer::Input::<String>::with_theme(&theme)
+                .allow_empty(true)
+                .report(false)
+                .with_initial_text(initial.clone())
+                .interact_text_on(&self.term);
             let typed = match typed {
                 Ok(t) => t,
                 Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    // Seen before the raw mark ends, so the handler waits for it.
                     signal::seen_interrupt();
                     return Err(PromptError::Interrupted);
                 }
                 Err(dialoguer::Error::IO(e)) => return Err(e.into()),
             };
+            drop(raw);
             // dialoguer has cleared the row the cursor is on; the rows the
             // wrapped answer took above it, and the question, are ours.
             let taken = rows(&format!("{}{typed}", ANSWER_MARK), self.columns());
@@ -389,7 +389,7 @@ impl Prompter for TerminalPrompter {
             match validate(&typed) {
                 Ok(()) => {
                     let shown = if typed.trim().is_empty() {
-                        "(skipped)"
+                        ask.blank
                     } else {
                         typed.trim()
                     };
@@ -446,11 +446,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn confirm(&mut self, question: &str) -> Result<bool, PromptError> {
-        let ask = Ask {
-            prompt: question,
-            initial: "",
-            back: false,
-        };
+        let ask = Ask::new(question);
         let items = ["yes".to_string(), "no".to_string()];
         loop {
             match self.select(&ask, &items, None)? {

@@ -2,7 +2,41 @@
 //! wrong (its issue #295), so that a wrapped question or answer can be
 //! cleared whole and never left on the screen twice.
 
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// The text in the pieces a terminal draws as one: a character with the
+/// marks, joiners, variation selectors and skin tones that follow it (so
+/// "❤️", "👍🏻" and a family joined with ZWJ each count once, at the width
+/// Unicode gives the whole sequence).
+fn clusters(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        let joins = i > 0
+            && (c.width() == Some(0)
+                || prev == Some('\u{200D}')
+                || matches!(c, '\u{1F3FB}'..='\u{1F3FF}')
+                || (is_regional(c) && prev.is_some_and(is_regional) && {
+                    // A flag is two regional indicators; a third starts anew.
+                    let run = text[start..i].chars().filter(|&r| is_regional(r)).count();
+                    run % 2 == 1
+                }));
+        if !joins && i > 0 {
+            out.push(&text[start..i]);
+            start = i;
+        }
+        prev = Some(c);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+fn is_regional(c: char) -> bool {
+    matches!(c, '\u{1F1E6}'..='\u{1F1FF}')
+}
 
 /// The rows `text` (one line, colour codes allowed) takes in a terminal
 /// `columns` wide, written from the first column. A wide character that
@@ -13,8 +47,8 @@ pub fn rows(text: &str, columns: usize) -> usize {
     let plain = console::strip_ansi_codes(text);
     let mut row = 0;
     let mut col = 0;
-    for c in plain.chars() {
-        let w = c.width().unwrap_or(0);
+    for cluster in clusters(&plain) {
+        let w = cluster.width();
         if w == 0 {
             continue;
         }
@@ -61,13 +95,13 @@ pub fn wrap(text: &str, columns: usize, indent: usize) -> Vec<String> {
             line_width += w;
         } else {
             // A word wider than a line: split it where the line ends.
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
+            for piece in clusters(word) {
+                let cw = piece.width();
                 if line_width + cw > columns {
                     lines.push(std::mem::replace(&mut line, hang.clone()));
                     line_width = hang.len();
                 }
-                line.push(c);
+                line.push_str(piece);
                 line_width += cw;
             }
         }
@@ -97,6 +131,16 @@ mod tests {
             ["  Sam: 555", "  0100,", "  evenings"]
         );
         assert_eq!(wrap("", 20, 2), [""]);
+        // A sequence is never split across lines.
+        let family = "👨\u{200d}👩\u{200d}👧".repeat(15);
+        let lines = wrap(&family, 20, 0);
+        assert_eq!(lines.concat(), family);
+        assert!(
+            lines
+                .iter()
+                .all(|l| super::width(l) <= 20 && l.starts_with('👨')),
+            "{lines:?}"
+        );
     }
 
     #[test]
@@ -110,5 +154,12 @@ mod tests {
         // A wide character at the last column moves to the next row.
         assert_eq!(rows(&format!("{}😊", "a".repeat(79)), 80), 2);
         assert_eq!(rows("\u{1b}[1mbold\u{1b}[0m", 4), 1);
+        // Sequences count once, at their whole width.
+        assert_eq!(rows(&"❤️".repeat(40), 80), 1);
+        assert_eq!(rows(&"❤️".repeat(41), 80), 2);
+        assert_eq!(rows(&"👨\u{200d}👩\u{200d}👧".repeat(40), 80), 1);
+        assert_eq!(rows(&"👍🏻".repeat(41), 80), 2);
+        assert_eq!(rows(&"🇳🇱".repeat(40), 80), 1);
+        assert_eq!(rows(&"e\u{301}".repeat(80), 80), 1);
     }
 }

@@ -109,13 +109,13 @@ pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
         about.push_str(" · written at a very hard moment, with your crisis plan");
     }
     writeln!(out, "{about}")?;
-    // A nudge after a step that is not among the answers (older entries say
-    // none) goes at the end.
-    let after = e
+    // Beneath the step that drew it, or the last answer before it when that
+    // step was skipped; at the end when neither is known (older entries).
+    let place = e
         .nudge
         .as_ref()
-        .and_then(|n| n.after.as_deref())
-        .filter(|k| e.answers.iter().any(|a| a.key == *k));
+        .and_then(|n| n.place(e.answers.iter().map(|a| a.key.as_str())));
+    let after = place.as_deref();
     for a in &e.answers {
         writeln!(out)?;
         // What the person typed is shown, but nothing in it may drive the terminal.

@@ -204,6 +204,7 @@ fn fixture() -> Sandbox {
         text: "What would you need to see or hear to feel a little less sure?".into(),
         answer: Some("If Tom told me himself.".into()),
         after: Some(keys::OTHER_CERTAINTY.into()),
+        shown_after: None,
     });
     e1.plan_opened = Some(2);
     let long = "I kept going over it. ".repeat(455);
@@ -262,6 +263,7 @@ fn fixture() -> Sandbox {
         text: "If you had to make one small guess, what would it be?".into(),
         answer: None,
         after: None,
+        shown_after: None,
     });
     let private = entry(
         "d4d4d4d4000000000000000000000004",

@@ -453,7 +453,9 @@ fn every_draft_is_offered_and_discarding_asks_to_confirm() {
     }];
     let drafts = [newer, older];
     // Discard, then which one, then "no, keep it"; then discard the second for good.
+    // The crisis plan first, at the menu itself.
     let p = Scripted::new([
+        Reply::Plan,
         Select(3),
         Select(1),
         Select(0),
@@ -461,7 +463,11 @@ fn every_draft_is_offered_and_discarding_asks_to_confirm() {
         Select(1),
         Select(1),
     ]);
-    let choice = flow::choose_draft(&mut p.clone(), &drafts).unwrap();
+    let choice = flow::choose_draft(&mut p.clone(), &drafts, &plan_lines()).unwrap();
+    assert!(
+        p.text().contains("Call Sam."),
+        "the plan was not shown at the menu"
+    );
     assert_eq!(choice, DraftChoice::Discard(1));
     assert_eq!(p.remaining(), 0, "the first 'discard' was taken back");
     let said = p.text();
@@ -472,19 +478,19 @@ fn every_draft_is_offered_and_discarding_asks_to_confirm() {
     );
     let mut p = Scripted::new([Select(1)]);
     assert_eq!(
-        flow::choose_draft(&mut p, &drafts).unwrap(),
+        flow::choose_draft(&mut p, &drafts, &plan_lines()).unwrap(),
         DraftChoice::Resume(1)
     );
     let mut p = Scripted::new([Select(2)]);
     assert_eq!(
-        flow::choose_draft(&mut p, &drafts).unwrap(),
+        flow::choose_draft(&mut p, &drafts, &plan_lines()).unwrap(),
         DraftChoice::New
     );
     // One draft: carry on, keep for later, or discard (asked twice).
     let one = &drafts[..1];
     let mut p = Scripted::new([Select(2), Select(1)]);
     assert_eq!(
-        flow::choose_draft(&mut p, one).unwrap(),
+        flow::choose_draft(&mut p, one, &plan_lines()).unwrap(),
         DraftChoice::Discard(0)
     );
 }
@@ -1004,4 +1010,54 @@ fn ctrl_c_in_the_editor_keeps_its_text_and_offers_it_back() {
         resumed.answer(keys::WHAT_HAPPENED).unwrap().value,
         Value::Text("We argued about the dishes.".into())
     );
+}
+
+#[test]
+fn a_nudge_answer_passed_over_by_back_comes_again_with_its_words() {
+    let pack = Pack::builtin();
+    let mut d = draft(&pack);
+    let mut replies = vec![t("3"), Select(1)];
+    // Up to other.feeling, blank: the "one small guess" nudge.
+    for _ in ["what", "turning"] {
+        replies.push(t("x"));
+    }
+    replies.push(Multi(vec![]));
+    for _ in ["body", "thoughts", "needs", "actions", "who"] {
+        replies.push(t(""));
+    }
+    replies.extend([
+        t(""),                     // other.feeling: blank
+        t("Maybe she was tired."), // the nudge
+        t("/back"),                // at other.intent: back to the nudge
+        t("/back"),                // and back to other.feeling
+        t("Worried, I think."),    // now a guess: the nudge would not fire
+        t("Maybe she was tired."), // but it comes again, words filled in
+        Reply::Interrupt,
+    ]);
+    let (p, _, _) = walk_with(&pack, &mut d, replies);
+    assert!(
+        p.initials()
+            .iter()
+            .any(|(q, i)| q.starts_with("It's completely fine") && i == "Maybe she was tired."),
+        "{:?}",
+        p.initials()
+    );
+    let nudge = d.nudge.clone().expect("the nudge answer was lost");
+    assert_eq!(nudge.answer.as_deref(), Some("Maybe she was tired."));
+    assert_eq!(nudge.after.as_deref(), Some(keys::OTHER_FEELING));
+}
+
+#[test]
+fn a_nudge_after_a_skipped_step_is_placed_beneath_the_last_answer_before_it() {
+    let pack = Pack::builtin();
+    let (entry, _) = nudge_walk(&[(keys::OTHER_WHO, "my sister"), (keys::OTHER_FEELING, "")]);
+    let nudge = entry.nudge.unwrap();
+    assert_eq!(nudge.id, "one-small-guess");
+    assert_eq!(nudge.shown_after.as_deref(), Some(keys::OTHER_WHO));
+    let keys: Vec<&str> = entry.answers.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(
+        nudge.place(keys.iter().copied()).as_deref(),
+        Some(keys::OTHER_WHO)
+    );
+    let _ = pack;
 }
