@@ -137,6 +137,7 @@ impl TerminalPrompter {
         };
         let items: Vec<String> = items.iter().map(|i| one_line(i)).collect();
         let mut drawn = 0;
+        let mut top = 0;
         let _cursor = HiddenCursor::new(&self.term);
         loop {
             let cols = self.columns();
@@ -163,6 +164,7 @@ impl TerminalPrompter {
                     l
                 });
             }
+            let mut blocks: Vec<Vec<String>> = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 let here = current == Some(i);
                 let mark = match (here, colour) {
@@ -176,11 +178,10 @@ impl TerminalPrompter {
                     (true, false) => "[ ] ",
                 };
                 let indent = 2 + boxed.len();
-                for (k, l) in wrap(&format!("{mark} {boxed}{item}"), cols, indent)
+                let block = wrap(&format!("{mark} {boxed}{item}"), cols, indent)
                     .into_iter()
                     .enumerate()
-                {
-                    lines.push(match (here && colour, k) {
+                    .map(|(k, l)| match (here && colour, k) {
                         (true, 0) => format!(
                             "{}{}",
                             style("❯").cyan().bold(),
@@ -188,8 +189,24 @@ impl TerminalPrompter {
                         ),
                         (true, _) => style(l).cyan().to_string(),
                         (false, _) => l,
-                    });
-                }
+                    })
+                    .collect();
+                blocks.push(block);
+            }
+            // A list taller than the screen shows a window around the
+            // current item, so nothing scrolls away and is drawn twice.
+            let room = usize::from(self.term.size().0)
+                .saturating_sub(lines.len() + 3 + usize::from(message.is_some()))
+                .max(3);
+            let (first, last) = window(&blocks, current.unwrap_or(0), &mut top, room);
+            if first > 0 {
+                lines.push(dim(colour, "  ↑ more above"));
+            }
+            for block in &blocks[first..last] {
+                lines.extend(block.iter().cloned());
+            }
+            if last < blocks.len() {
+                lines.push(dim(colour, "  ↓ more below"));
             }
             if let Some(m) = &message {
                 for l in wrap(&format!("  {m}"), cols, 0) {
@@ -282,6 +299,39 @@ impl TerminalPrompter {
             }
         }
     }
+}
+
+fn dim(colour: bool, text: &str) -> String {
+    if colour {
+        style(text).dim().to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// The items `[first, last)` to draw: all when they fit in `room` rows,
+/// else a window that holds `current`, moved as little as possible from
+/// the one that started at `top`.
+fn window(blocks: &[Vec<String>], current: usize, top: &mut usize, room: usize) -> (usize, usize) {
+    let total: usize = blocks.iter().map(Vec::len).sum();
+    if total <= room + 2 {
+        return (0, blocks.len());
+    }
+    let current = current.min(blocks.len().saturating_sub(1));
+    *top = (*top).min(current);
+    let fits = |first: usize| {
+        let mut used = 0;
+        let mut last = first;
+        while last < blocks.len() && used + blocks[last].len() <= room {
+            used += blocks[last].len();
+            last += 1;
+        }
+        last.max(first + 1)
+    };
+    while fits(*top) <= current {
+        *top += 1;
+    }
+    (*top, fits(*top))
 }
 
 /// What dialoguer draws before the answer.
@@ -454,5 +504,26 @@ impl Prompter for TerminalPrompter {
                 _ => self.say("Your crisis plan: mentalog plan")?,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn a_long_list_shows_a_window_that_follows_the_current_item() {
+        let blocks: Vec<Vec<String>> = (0..16).map(|i| vec![i.to_string()]).collect();
+        let mut top = 0;
+        assert_eq!(window(&blocks, 0, &mut top, 20), (0, 16));
+        assert_eq!(window(&blocks, 0, &mut top, 5), (0, 5));
+        assert_eq!(window(&blocks, 7, &mut top, 5), (3, 8));
+        assert_eq!(
+            window(&blocks, 4, &mut top, 5),
+            (3, 8),
+            "stays while in view"
+        );
+        assert_eq!(window(&blocks, 1, &mut top, 5), (1, 6));
+        assert_eq!(window(&blocks, 15, &mut top, 5), (11, 16));
     }
 }
