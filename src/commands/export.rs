@@ -67,6 +67,13 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     let journal: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
     // What may be shown is decided there, and only there.
     let mut selection = summary::select(&journal, period);
+    // Plan openings leave only while the person has that turned on.
+    if !ctx.config.share_plan_openings {
+        selection = selection.map(|e| Entry {
+            plan_opened: None,
+            ..e.clone()
+        });
+    }
     if args.pseudonymize {
         super::plan::warn_config(ctx);
         // Names from the whole journal are looked for, so that a person named

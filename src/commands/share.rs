@@ -3,14 +3,13 @@ use anyhow::Result;
 use crate::context::Context;
 use crate::entry::{Value, keys};
 use crate::flow::LANE_SHARE_ITEMS;
-use crate::store::Store;
 
 /// `share` and `unshare`: set whether an entry goes into exports. Sharing
 /// shares the whole entry; unsharing takes back all of it, including "only
 /// that the safety steps opened".
 pub fn run(ctx: &Context, id: &str, share: bool) -> Result<()> {
-    let store = Store::new(&ctx.paths.data);
-    let (mut stored, damaged) = super::show::find_one(&store, id)?;
+    let store = &ctx.store;
+    let (mut stored, damaged) = super::show::find_one(store, id)?;
     let short = stored.entry.short_id().to_string();
     let entry = &mut stored.entry;
     // Shared whole already, or private with nothing shared at all.

@@ -91,7 +91,7 @@ impl Prompter for PlainPrompter {
         self.line(ask.prompt)?;
         if !ask.initial.is_empty() {
             self.line(&format!(
-                "Your earlier answer was \"{}\". Press Enter to keep it, or type a new one.",
+                "Your earlier answer was \"{}\". Press Enter to keep it, type a new one, or type /skip to leave it empty.",
                 ask.initial
             ))?;
         }
@@ -100,7 +100,9 @@ impl Prompter for PlainPrompter {
             if let Some(cmd) = command(&typed) {
                 return Ok(cmd);
             }
-            let typed = if typed.trim().is_empty() && !ask.initial.is_empty() {
+            let typed = if typed.trim().eq_ignore_ascii_case("/skip") {
+                String::new()
+            } else if typed.trim().is_empty() && !ask.initial.is_empty() {
                 ask.initial.to_string()
             } else {
                 typed

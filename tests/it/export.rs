@@ -334,6 +334,9 @@ fn fixture() -> Sandbox {
     for e in [e1, e2, e3, private, lane, whole, steps] {
         store.save_entry(&e).unwrap();
     }
+    // The person shares how often they open their plan, so the fixture
+    // shows the count.
+    sb.write_config("share_plan_openings = true\n");
     sb
 }
 
@@ -615,7 +618,7 @@ fn a_private_entry_leaves_no_trace_in_any_format() {
 #[test]
 fn pseudonymized_exports_name_no_one() {
     let sb = fixture();
-    sb.write_config("[names]\n\"Mira\" = \"a colleague\"\n");
+    sb.write_config("share_plan_openings = true\n[names]\n\"Mira\" = \"a colleague\"\n");
     for format in FORMATS {
         let out = export(&sb, &["--format", format, "--pseudonymize"]).to_lowercase();
         // As words: the HTML's stylesheet says "border-bottom".
@@ -1205,6 +1208,13 @@ fn plan_openings_are_a_total_over_the_shared_entries_that_kept_count() {
         ),
     ] {
         let sb = journal(&entries);
+        // Counts recorded while the setting was on leave only while it is on.
+        let json = export(&sb, &["--format", "json"]);
+        assert!(
+            !json.contains("plan_opened\": {") && !json.contains("was opened"),
+            "{json}"
+        );
+        sb.write_config("share_plan_openings = true\n");
         for format in HUMAN {
             let out = export(&sb, &["--format", format]);
             assert_eq!(safety_section(&out, format), expected, "{format}");
