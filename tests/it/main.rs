@@ -9,4 +9,5 @@ mod flow;
 mod new;
 mod pty;
 mod sandbox;
+mod screen;
 mod store;

@@ -76,8 +76,33 @@ impl Sandbox {
     pub fn draft_files(&self) -> Vec<PathBuf> {
         let mut files = Vec::new();
         walk(&self.data().join("drafts"), &mut files);
+        files.sort();
         files
     }
+
+    /// Every unfinished entry, as JSON.
+    pub fn drafts(&self) -> Vec<serde_json::Value> {
+        self.draft_files().iter().map(|p| read_json(p)).collect()
+    }
+
+    /// The crisis plan the person wrote with their therapist.
+    pub fn write_plan(&self, text: &str) {
+        std::fs::create_dir_all(self.data()).unwrap();
+        std::fs::write(self.data().join("plan.md"), text).unwrap();
+    }
+
+    /// Files left in the editor's folder.
+    pub fn editing_files(&self) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        walk(&self.data().join("editing"), &mut files);
+        files
+    }
+}
+
+/// The fixed clock moved on by `minutes`, for `MENTALOG_NOW`.
+pub fn later(minutes: i64) -> String {
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap();
+    (now + chrono::Duration::minutes(minutes)).to_rfc3339()
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
