@@ -665,10 +665,8 @@ impl<'a> Walk<'a, '_> {
             key.is_some_and(|k| self.draft.pending_edit.as_ref().is_some_and(|p| p.key == k));
         if pending && let Some(p) = &self.draft.pending_edit {
             initial = p.text.clone();
-            self.p.say(
-                "When you stopped last time, your editor held this (it is filled in below to keep or change):",
-            )?;
         }
+        let mut first = true;
         let answered = |this: &mut Self, value: Option<String>| {
             if pending {
                 this.draft.pending_edit = None;
@@ -678,10 +676,20 @@ impl<'a> Walk<'a, '_> {
         loop {
             // An answer over several lines is shown whole and kept on Enter.
             let multiline = initial.contains('\n');
-            if multiline {
-                self.p.say(
+            let from_editor = pending && std::mem::take(&mut first);
+            match (from_editor, multiline) {
+                (true, true) => self.p.say(
+                    "When you stopped last time, your editor held this (Enter keeps it, /edit changes it in your editor):",
+                )?,
+                (true, false) => self.p.say(
+                    "When you stopped last time, your editor held this; it is filled in below to keep or change.",
+                )?,
+                (false, true) => self.p.say(
                     "Your earlier answer (Enter keeps it, /edit changes it in your editor):",
-                )?;
+                )?,
+                (false, false) => {}
+            }
+            if multiline {
                 for line in initial.lines() {
                     self.p.say(&format!("  {line}"))?;
                 }
@@ -1021,10 +1029,12 @@ pub fn choose_draft(
             back: false,
             blank: "(skipped)",
         };
-        match p.select(&ask, &confirm, None)? {
-            Got::Answer(1) => return Ok(DraftChoice::Discard(which)),
-            Got::Plan => say_plan(p, plan)?,
-            _ => {}
+        loop {
+            match p.select(&ask, &confirm, None)? {
+                Got::Answer(1) => return Ok(DraftChoice::Discard(which)),
+                Got::Plan => say_plan(p, plan)?,
+                _ => break,
+            }
         }
     }
 }

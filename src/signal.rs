@@ -151,10 +151,17 @@ pub fn child_started() {
 }
 
 /// The child has exited; whether a signal came while it ran.
-pub fn child_finished() -> bool {
+/// `killed_by_interrupt`: it died of SIGINT, which reached this process
+/// too; if the handler has not run yet, its call is still to come and is
+/// taken as seen here, so it does not leave on its own.
+pub fn child_finished(killed_by_interrupt: bool) -> bool {
     let mut s = state();
     s.children = s.children.saturating_sub(1);
-    std::mem::take(&mut s.during_child)
+    let during = std::mem::take(&mut s.during_child);
+    if killed_by_interrupt && !during && s.installed {
+        s.seen += 1;
+    }
+    during || killed_by_interrupt
 }
 
 /// Reads one line from standard input for plain mode, without its line

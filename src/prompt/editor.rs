@@ -1,11 +1,15 @@
 //! The person's own editor, for answers longer than a line and for the
 //! crisis plan. Its file lives in a private folder the caller hands in.
 
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::Command;
 
 use super::PromptError;
 use crate::signal;
+
+/// The number of SIGINT on every Unix mentalog runs on.
+const SIGINT: i32 = 2;
 
 /// The editor the person chose: `$VISUAL`, then `$EDITOR`, then `vi`.
 pub fn editor_command() -> String {
@@ -40,7 +44,9 @@ pub fn run_editor(command: &str, dir: &Path, initial: &str) -> Result<Option<Str
     std::fs::write(file.path(), initial)?;
     signal::child_started();
     let status = Command::new(program).args(args).arg(file.path()).status();
-    let interrupted = signal::child_finished();
+    // Ctrl-C reaches the editor and us alike; the handler may run late.
+    let killed = status.as_ref().is_ok_and(|s| s.signal() == Some(SIGINT));
+    let interrupted = signal::child_finished(killed);
     let status = status
         .map_err(|e| PromptError::Editor(format!("cannot start your editor ({command}): {e}")))?;
     let written = std::fs::read_to_string(file.path()).unwrap_or_default();

@@ -47,10 +47,11 @@ impl TerminalPrompter {
         paint: impl Fn(&str) -> String,
     ) -> Result<usize, PromptError> {
         let mut n = 0;
+        let cols = self.columns();
         for line in text.split('\n') {
-            for part in wrap(line, self.columns(), indent) {
+            for part in wrap(line, cols, indent) {
                 self.term.write_line(&paint(&part))?;
-                n += 1;
+                n += rows(&part, cols);
             }
         }
         Ok(n)
@@ -334,6 +335,14 @@ fn window(blocks: &[Vec<String>], current: usize, top: &mut usize, room: usize) 
     (*top, fits(*top))
 }
 
+/// Rows made free below a question for its answer before it is asked.
+const ANSWER_ROOM: usize = 8;
+/// Save and restore the cursor (DEC), and clear from the cursor to the end
+/// of the screen.
+const SAVE_CURSOR: &str = "\u{1b}7";
+const RESTORE_CURSOR: &str = "\u{1b}8";
+const CLEAR_BELOW: &str = "\u{1b}[J";
+
 /// What dialoguer draws before the answer.
 const ANSWER_MARK: &str = "› ";
 
@@ -406,13 +415,30 @@ impl Prompter for TerminalPrompter {
 
     fn input(&mut self, ask: &Ask, validate: Validator) -> Result<Got<String>, PromptError> {
         // The question is ours to print, word-wrapped; dialoguer reads the
-        // answer on the line below it, after a "› ".
+        // answer on the line below it, after a "› ". Room for the answer is
+        // made below first and the cursor saved at the question, so that
+        // however the answer wraps, and wherever the cursor is in it when
+        // Enter is pressed, the question is cleared from where it began.
         let theme = AnswerLine {
             colour: self.colour,
         };
-        let mut above = self.question(ask.prompt)?;
         let mut initial = ask.initial.to_string();
+        let mut error: Option<String> = None;
         loop {
+            let screen = usize::from(self.term.size().0);
+            let cols = self.columns();
+            let height =
+                |text: &str| -> usize { wrap(text, cols, 2).iter().map(|l| rows(l, cols)).sum() };
+            let question = height(&format!("? {}", ask.prompt))
+                + error.as_deref().map_or(0, |e| height(&format!("✘ {e}")));
+            let room = ANSWER_ROOM.min(screen.saturating_sub(question + 2));
+            self.term.write_str(&"\n".repeat(question + room))?;
+            self.term.move_cursor_up(question + room)?;
+            self.term.write_str(SAVE_CURSOR)?;
+            let mut above = self.question(ask.prompt)?;
+            if let Some(e) = &error {
+                above += self.error(e)?;
+            }
             let raw = signal::RawRead::start();
             let typed = dialoguer::Input::<String>::with_theme(&theme)
                 .allow_empty(true)
@@ -429,10 +455,17 @@ impl Prompter for TerminalPrompter {
                 Err(dialoguer::Error::IO(e)) => return Err(e.into()),
             };
             drop(raw);
-            // dialoguer has cleared the row the cursor is on; the rows the
-            // wrapped answer took above it, and the question, are ours.
-            let taken = rows(&format!("{}{typed}", ANSWER_MARK), self.columns());
-            self.term.clear_last_lines(taken - 1 + above)?;
+            let taken = rows(&format!("{ANSWER_MARK}{typed}"), self.columns());
+            if taken <= room + 1 {
+                // Nothing scrolled: back to the question's first row, and clear below.
+                self.term.write_str(RESTORE_CURSOR)?;
+                self.term.write_str(CLEAR_BELOW)?;
+            } else {
+                // The answer outgrew the room and the screen scrolled: count
+                // the rows up from the answer's end, where the cursor is
+                // unless it was moved back into the answer.
+                self.term.clear_last_lines(taken - 1 + above)?;
+            }
             if let Some(cmd) = command(&typed) {
                 return Ok(cmd);
             }
@@ -447,7 +480,7 @@ impl Prompter for TerminalPrompter {
                     return Ok(Got::Answer(typed));
                 }
                 Err(message) => {
-                    above = self.question(ask.prompt)? + self.error(&message)?;
+                    error = Some(message);
                     initial = String::new();
                 }
             }
