@@ -100,7 +100,8 @@ fn handle() {
     {
         return;
     }
-    if s.raw {
+    let raw = s.raw;
+    if raw {
         // console raised it for a Ctrl-C key and returns Interrupted: wait
         // for the prompt to see it. SIGTERM or a hang-up finds no one.
         drop(s);
@@ -115,9 +116,27 @@ fn handle() {
         s = state();
     }
     let message = s.message;
+    if raw {
+        // Leaving in the middle of a key read would leave the terminal in
+        // raw mode; console has no way to undo that from here, stty does.
+        restore_terminal();
+    }
     let _ = console::Term::stderr().show_cursor();
     eprintln!("\n\n{message}");
     std::process::exit(130);
+}
+
+/// Puts the terminal back to its usual mode with `stty sane`, on the
+/// terminal itself; nothing happens if either is missing.
+fn restore_terminal() {
+    if let Ok(tty) = std::fs::File::open("/dev/tty") {
+        let _ = std::process::Command::new("stty")
+            .arg("sane")
+            .stdin(tty)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
 }
 
 /// Marks a raw-mode read; dropping it ends the mark.
