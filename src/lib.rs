@@ -3,6 +3,7 @@
 //! The binary is a thin shell over [`run`]. The pure parts (entries, packs,
 //! the guided walk over a [`prompt::Prompter`]) can be used on their own.
 
+pub mod answers;
 pub mod cli;
 mod commands;
 pub mod config;
