@@ -416,6 +416,10 @@ fn arrival_answers(pack: &Pack, distress: u8, safety: &str) -> Vec<Answer> {
 /// The newest entry, if it is a safety-lane entry whose follow-up has not
 /// been offered yet and that no entry follows.
 fn follow_up_due(store: &Store) -> Result<Option<Entry>> {
+    // A journal not written yet has no lane entry to look back at.
+    if !store.entries_dir().is_dir() {
+        return Ok(None);
+    }
     let loaded = store.load()?;
     let Some(newest) = loaded.entries.first() else {
         return Ok(None);
