@@ -446,19 +446,14 @@ pub fn first_words(text: &str, max: usize) -> String {
     }
 }
 
-/// Drops control characters (but newlines and tabs), which could drive a
-/// terminal, and the invisible characters that reorder or hide text
-/// (bidirectional overrides and isolates, zero-width space, byte-order mark).
+/// Untrusted text made safe to show; see [`crate::text`], the one gate.
 pub fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{FEFF}'))
-        .collect()
+    crate::text::clean(s)
 }
 
 /// [`clean`], on one line: for names and labels shown inside a sentence.
 pub fn one_line(s: &str) -> String {
-    clean(s).split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::one_line(s)
 }
 
 pub fn short_id(id: &str) -> &str {

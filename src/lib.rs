@@ -21,6 +21,7 @@ pub mod sessions;
 pub mod signal;
 pub mod store;
 pub mod summary;
+pub mod text;
 
 pub use error::{Error, exit_code, is_broken_pipe};
 

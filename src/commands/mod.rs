@@ -34,13 +34,15 @@ pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
 }
 
 /// Names each damaged file on stderr. The caller goes on with the rest and
-/// then fails with [`Error::Skipped`] through [`skipped`].
+/// then fails with [`Error::Skipped`] through [`skipped`]. A file's name
+/// and the reason (which may quote a key from it) are shown sanitised.
 fn report_damaged(damaged: &[Damaged]) {
+    use crate::text::OneLine;
     for d in damaged {
         eprintln!(
             "mentalog: cannot read {}: {} (skipped and left as it is; restore it from a backup, or move it out of the folder)",
-            d.path.display(),
-            d.reason
+            OneLine(&d.path.display().to_string()),
+            OneLine(&d.reason)
         );
     }
 }

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::prompt::PromptError;
 use crate::render::plan::{self, CrisisPlan};
 use crate::store::Store;
+use crate::text::Shown;
 
 /// The plan written on first use: the Stanley–Brown headings, no phone numbers.
 pub const TEMPLATE: &str = include_str!("../../prompts/plan-template.md");
@@ -20,21 +21,22 @@ pub(super) fn read_plan(store: &Store) -> Option<String> {
         Ok(Some(plan)) => Some(plan),
         Ok(None) => {
             if let Err(e) = store.write_plan(TEMPLATE) {
-                eprintln!("mentalog: warning: {e:#}");
+                eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
             }
             None
         }
         Err(e) => {
-            eprintln!("mentalog: warning: {e:#}");
+            eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
             None
         }
     }
 }
 
-/// Says on stderr what in the config file could not be read.
+/// Says on stderr what in the config file could not be read (a problem
+/// may quote the file's own text, so it is shown sanitised).
 pub(super) fn warn_config(ctx: &Context) {
     for problem in &ctx.config.problems {
-        eprintln!("mentalog: warning: {problem}");
+        eprintln!("mentalog: warning: {}", Shown(problem));
     }
 }
 
@@ -77,7 +79,7 @@ pub fn run(ctx: &mut Context, args: &PlanArgs) -> Result<()> {
         writeln!(
             out,
             "Contacts can be added to your config file: {}",
-            ctx.paths.config.display()
+            Shown(&ctx.paths.config.display().to_string())
         )?;
     }
     out.flush()?;

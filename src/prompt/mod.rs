@@ -94,7 +94,9 @@ pub fn command<T>(typed: &str) -> Option<Got<T>> {
     }
 }
 
-/// The questions the walk and the commands can ask.
+/// The questions the walk and the commands can ask. Text comes in as it is
+/// (pack, config and answer text included): an implementation that shows it
+/// sanitises it with [`crate::text`] on the way out.
 pub trait Prompter {
     /// Shows a line of narration (the crisis plan, an acknowledgement).
     fn say(&mut self, text: &str) -> Result<(), PromptError>;
@@ -139,7 +141,7 @@ pub struct NoTerminal;
 
 impl Prompter for NoTerminal {
     fn say(&mut self, text: &str) -> Result<(), PromptError> {
-        eprintln!("{text}");
+        eprintln!("{}", crate::text::Shown(text));
         Ok(())
     }
 

@@ -2,13 +2,14 @@
 //! anyone who finds moving widgets hard: every question is printed as a
 //! line and answered on a line of its own; lists are numbered and answered
 //! by number. Nothing is redrawn or erased and the cursor is never moved.
+//! Every line passes [`crate::text`] on its way out.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use super::{Ask, Got, PromptError, Prompter, Validator, command, run_editor};
-use crate::entry::one_line;
 use crate::signal;
+use crate::text::{Shown, one_line};
 
 pub struct PlainPrompter {
     editor: String,
@@ -23,9 +24,10 @@ impl PlainPrompter {
         }
     }
 
+    /// Prints `text`, sanitised, as a line of its own: the only way out.
     fn line(&self, text: &str) -> Result<(), PromptError> {
         let mut err = std::io::stderr().lock();
-        writeln!(err, "{text}")?;
+        writeln!(err, "{}", Shown(text))?;
         err.flush()?;
         Ok(())
     }

@@ -3,6 +3,8 @@
 //! every key but their own, so the crisis plan and going back could not be
 //! reached there). Every question is cleared by the screen rows it took,
 //! counted by display width, and replaced by one line saying what was taken.
+//! Every string printed passes [`crate::text`] first: pack, config and
+//! answer text reach the terminal only through it, our styling after.
 
 use std::path::PathBuf;
 
@@ -11,8 +13,9 @@ use dialoguer::theme::Theme;
 
 use super::width::{rows, wrap};
 use super::{Ask, Got, PromptError, Prompter, Validator, command, run_editor};
-use crate::entry::{first_words, one_line};
+use crate::entry::first_words;
 use crate::signal;
+use crate::text::{Shown, clean, one_line};
 
 /// Asks in the terminal.
 pub struct TerminalPrompter {
@@ -38,8 +41,9 @@ impl TerminalPrompter {
         }
     }
 
-    /// Writes `text` word-wrapped to the terminal's width, each line styled
-    /// by `paint`; returns the rows written.
+    /// Writes `text`, sanitised and word-wrapped to the terminal's width,
+    /// each line styled by `paint`; returns the rows written. Every line of
+    /// text but a list's goes out through here.
     fn print(
         &self,
         text: &str,
@@ -48,7 +52,7 @@ impl TerminalPrompter {
     ) -> Result<usize, PromptError> {
         let mut n = 0;
         let cols = self.columns();
-        for line in text.split('\n') {
+        for line in clean(text).split('\n') {
             for part in wrap(line, cols, indent) {
                 self.term.write_line(&paint(&part))?;
                 n += rows(&part, cols);
@@ -137,6 +141,7 @@ impl TerminalPrompter {
             _ => format!("p: your crisis plan{back}"),
         };
         let items: Vec<String> = items.iter().map(|i| one_line(i)).collect();
+        let prompt = clean(ask.prompt);
         let mut drawn = 0;
         let mut top = 0;
         let _cursor = HiddenCursor::new(&self.term);
@@ -144,7 +149,7 @@ impl TerminalPrompter {
             let cols = self.columns();
             let colour = self.colour;
             let mut lines: Vec<String> = Vec::with_capacity(items.len() + 4);
-            for l in wrap(&format!("? {}", ask.prompt), cols, 2) {
+            for l in wrap(&format!("? {prompt}"), cols, 2) {
                 lines.push(match l.strip_prefix("? ") {
                     Some(rest) if colour => {
                         format!("{} {}", style("?").yellow(), style(rest).bold())
@@ -293,7 +298,7 @@ impl TerminalPrompter {
                     } else {
                         shown.join(", ")
                     };
-                    self.echo(ask.prompt, &shown)?;
+                    self.echo(&prompt, &shown)?;
                     return Ok(Got::Answer(chosen));
                 }
                 _ => {}
@@ -422,20 +427,23 @@ impl Prompter for TerminalPrompter {
         let theme = AnswerLine {
             colour: self.colour,
         };
-        let mut initial = ask.initial.to_string();
+        let prompt = clean(ask.prompt);
+        let mut initial = clean(ask.initial);
         let mut error: Option<String> = None;
         loop {
             let screen = usize::from(self.term.size().0);
             let cols = self.columns();
             let height =
                 |text: &str| -> usize { wrap(text, cols, 2).iter().map(|l| rows(l, cols)).sum() };
-            let question = height(&format!("? {}", ask.prompt))
-                + error.as_deref().map_or(0, |e| height(&format!("✘ {e}")));
+            let question = height(&format!("? {prompt}"))
+                + error
+                    .as_deref()
+                    .map_or(0, |e| height(&format!("✘ {}", Shown(e))));
             let room = ANSWER_ROOM.min(screen.saturating_sub(question + 2));
             self.term.write_str(&"\n".repeat(question + room))?;
             self.term.move_cursor_up(question + room)?;
             self.term.write_str(SAVE_CURSOR)?;
-            let mut above = self.question(ask.prompt)?;
+            let mut above = self.question(&prompt)?;
             if let Some(e) = &error {
                 above += self.error(e)?;
             }
@@ -476,7 +484,7 @@ impl Prompter for TerminalPrompter {
                     } else {
                         typed.trim()
                     };
-                    self.echo(ask.prompt, shown)?;
+                    self.echo(&prompt, shown)?;
                     return Ok(Got::Answer(typed));
                 }
                 Err(message) => {

@@ -1,11 +1,13 @@
-//! The person's own view of their journal: `list` and `show`.
+//! The person's own view of their journal: `list` and `show`. Everything
+//! read from an entry file is shown through [`crate::text`].
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::entry::{Entry, NudgeRecord, clean, first_words, keys, one_line, rfc3339_seconds};
+use crate::entry::{Entry, NudgeRecord, first_words, keys, rfc3339_seconds};
 use crate::store::Stored;
+use crate::text::{OneLine, Shown, clean, one_line};
 
 /// One line of `mentalog list --json`.
 #[derive(Debug, Serialize)]
@@ -62,7 +64,7 @@ pub fn list(out: &mut impl Write, entries: &[&Stored], filtered: bool) -> io::Re
             out,
             "{}  {}  {what}{:pad$}  {:>2} → {:<2}  {}",
             e.created.format("%Y-%m-%d %H:%M"),
-            e.short_id(),
+            OneLine(e.short_id()),
             "",
             rating(e.rating(keys::ARRIVAL_DISTRESS)),
             rating(e.rating(keys::AFTER_DISTRESS)),
@@ -93,7 +95,7 @@ pub fn list_json(out: &mut impl Write, entries: &[&Stored]) -> io::Result<()> {
 /// The entry as question → answer, as the person wrote it, with the nudge
 /// right after the answer that drew it.
 pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
-    writeln!(out, "Entry {}", e.id)?;
+    writeln!(out, "Entry {}", OneLine(&e.id))?;
     let sharing = match (e.shared, e.safety_shared) {
         (true, _) => "shared",
         (false, true) => "private, but your therapist may see that the safety steps opened",
@@ -102,8 +104,8 @@ pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
     let mut about = format!(
         "Written {} · {sharing} · pack {} {}",
         e.created.format("%a %-d %b %Y, %H:%M (%:z)"),
-        one_line(&e.pack.id),
-        one_line(&e.pack.version)
+        OneLine(&e.pack.id),
+        OneLine(&e.pack.version)
     );
     if e.safety_lane {
         about.push_str(" · written at a very hard moment, with your crisis plan");
@@ -119,7 +121,7 @@ pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
     for a in &e.answers {
         writeln!(out)?;
         // What the person typed is shown, but nothing in it may drive the terminal.
-        let question = clean(&a.question);
+        let question = Shown(&a.question);
         match a.framing.as_deref().map(one_line).filter(|f| !f.is_empty()) {
             Some(framing) => writeln!(out, "{framing} {question}")?,
             None => writeln!(out, "{question}")?,
@@ -143,7 +145,7 @@ pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
 
 fn nudge(out: &mut impl Write, n: &NudgeRecord) -> io::Result<()> {
     writeln!(out)?;
-    writeln!(out, "{}", clean(&n.text))?;
+    writeln!(out, "{}", Shown(&n.text))?;
     let answer = clean(n.answer.as_deref().unwrap_or("(skipped)"));
     for line in answer.lines() {
         writeln!(out, "  {line}")?;

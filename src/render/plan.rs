@@ -3,7 +3,8 @@
 //! contacts set up, it still gives words for now, and never sends a person
 //! in crisis off to write a plan.
 
-use crate::entry::{PlanState, clean, one_line};
+use crate::entry::PlanState;
+use crate::text::{clean, one_line};
 
 /// Said in the safety lane, whatever the pack.
 pub const EMERGENCY_LINE: &str =
