@@ -7,6 +7,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::store::{MAX_CONFIG_BYTES, read_limited};
+
 #[derive(Debug, Default, Clone)]
 pub struct Config {
     /// Overrides the pack's safety threshold (0-10).
@@ -50,16 +52,18 @@ impl Contact {
 
 impl Config {
     /// Reads the config file; a missing file is an empty config. Problems
-    /// are collected in [`Config::problems`], never fatal.
+    /// are collected in [`Config::problems`], never fatal. Anything but a
+    /// regular file of at most [`MAX_CONFIG_BYTES`] is refused unread, so a
+    /// FIFO or a device never blocks.
     pub fn load(path: &Path) -> Config {
-        match std::fs::read_to_string(path) {
+        if matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+        {
+            return Config::default();
+        }
+        match read_limited(path, MAX_CONFIG_BYTES, "config file") {
             Ok(text) => Config::parse(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
             Err(e) => Config {
-                problems: vec![format!(
-                    "cannot read the config file {}: {e}",
-                    path.display()
-                )],
+                problems: vec![format!("{e:#}; it was ignored")],
                 ..Config::default()
             },
         }

@@ -46,6 +46,9 @@ impl Context {
             None => Box::new(|| Local::now().fixed_offset().trunc_subsecs(0)),
         };
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        for warning in paths.exposure_warnings() {
+            eprintln!("mentalog: warning: {}", crate::text::Shown(&warning));
+        }
         let config = Config::load(&paths.config);
         let store = Store::new(&paths.data);
         let plain = cli.plain

@@ -17,7 +17,8 @@ use crate::flow::{self, DraftChoice, Settings};
 use crate::pack::{self, Pack};
 use crate::prompt::{PromptError, Prompter};
 use crate::render::plan::{self as plan_view, CrisisPlan};
-use crate::store::Store;
+use crate::store::{self, Store};
+use crate::text::Shown;
 
 pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
     let pack = load_pack(args.pack.as_deref())?;
@@ -44,9 +45,10 @@ fn load_pack(id: Option<&str>) -> Result<Pack> {
         return Ok(Pack::parse(source)?);
     }
     let path = Path::new(id);
-    if path.is_file() {
-        let source = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the pack {}", path.display()))?;
+    // Anything at that path is read as a pack file, if it is a regular file
+    // under the limit: a FIFO or a huge file is refused, never read.
+    if path.symlink_metadata().is_ok() {
+        let source = store::read_limited(path, store::MAX_PACK_BYTES, "pack")?;
         let pack = Pack::parse(&source)
             .with_context(|| format!("the pack {} cannot be used", path.display()))?;
         // Entries name their pack by id: a file must not pass for a built-in pack.
@@ -82,13 +84,22 @@ fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
     } else {
         file.display().to_string()
     };
-    let mut text = String::new();
-    if file == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text)
+    let text = if file == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .take(store::MAX_ENTRY_BYTES + 1)
+            .read_to_string(&mut text)
+            .with_context(|| format!("cannot read the answers in {name}"))?;
+        if text.len() as u64 > store::MAX_ENTRY_BYTES {
+            anyhow::bail!(
+                "the answers in {name} are larger than the limit of {} MiB for one entry; nothing was saved",
+                store::MAX_ENTRY_BYTES / (1024 * 1024)
+            );
+        }
+        text
     } else {
-        std::fs::File::open(file).and_then(|mut f| f.read_to_string(&mut text))
-    }
-    .with_context(|| format!("cannot read the answers in {name}"))?;
+        store::read_limited(file, store::MAX_ENTRY_BYTES, "answers file")?
+    };
     let (answers, lane_share) =
         answers_from_json(pack, &text).map_err(|e| anyhow!("{name}: {e}; nothing was saved"))?;
 
@@ -206,6 +217,7 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
         p.say("\nYour crisis plan is always one command away: mentalog plan\n")
             .map_err(cancelled)?;
     }
+    offer_leftover_edits(store, p).map_err(cancelled)?;
     let draft = choose_draft(store, pack, p, &plan_lines).map_err(cancelled)?;
 
     // A new entry may first look back at the last safety-lane entry.
@@ -216,7 +228,7 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
         let mut state = store.read_state();
         state.follow_up_offered = Some(lane.id.clone());
         if let Err(e) = store.write_state(&state) {
-            eprintln!("mentalog: warning: {e:#}");
+            eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
         }
         let day = lane.created.format("%a %-d %b").to_string();
         if flow::offer_follow_up(p, &day, &plan_lines).map_err(cancelled)? {
@@ -313,7 +325,8 @@ impl Walking<'_> {
                 Err(e) => {
                     if unsaved.is_none() {
                         eprintln!(
-                            "mentalog: warning: cannot save a draft: {e:#}. If you stop now, your answers will be printed so you can copy them."
+                            "mentalog: warning: cannot save a draft: {}. If you stop now, your answers will be printed so you can copy them.",
+                            Shown(&format!("{e:#}"))
                         );
                     }
                     unsaved = serde_json::to_string_pretty(d).ok();
@@ -344,7 +357,7 @@ impl Walking<'_> {
             Err(e) => return Err(keep_answers(store, &draft, e)),
         };
         if let Err(e) = store.remove_draft(&entry.id) {
-            eprintln!("mentalog: warning: {e:#}");
+            eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
         }
         self.close(&entry, &path)?;
         Ok(())
@@ -386,6 +399,40 @@ impl Walking<'_> {
         }
         Ok(())
     }
+}
+
+/// Text left in the editing folder when mentalog was stopped with the
+/// editor open (killed, say, before it could keep it in the draft): shown
+/// whole so it can be copied, then removed once the person says so.
+fn offer_leftover_edits(store: &Store, p: &mut dyn Prompter) -> Result<(), PromptError> {
+    for (path, text) in store.leftover_edits() {
+        if text.trim().is_empty() {
+            let _ = store.remove_leftover(&path);
+            continue;
+        }
+        p.say("When mentalog last stopped, your editor held this text:")?;
+        for line in text.lines() {
+            p.say(&format!("  {line}"))?;
+        }
+        let items = [
+            "I have what I need: remove it".to_string(),
+            "Keep it for now".to_string(),
+        ];
+        let ask = crate::prompt::Ask::new("What should happen to it?");
+        loop {
+            match p.select(&ask, &items, None)? {
+                crate::prompt::Got::Answer(0) => {
+                    if let Err(e) = store.remove_leftover(&path) {
+                        eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
+                    }
+                    break;
+                }
+                crate::prompt::Got::Answer(_) => break,
+                _ => continue,
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The arrival answers of a recheck, as the pack asks them.
@@ -517,7 +564,7 @@ fn keep_answers(store: &Store, draft: &Draft, err: anyhow::Error) -> anyhow::Err
         Err(_) => {
             // On the terminal, not stdout: stdout may be a file anyone can read.
             if let Ok(json) = serde_json::to_string_pretty(draft) {
-                eprintln!("{json}");
+                eprintln!("{}", Shown(&json));
             }
             err.context("your entry could not be saved, and no draft could be written either; your answers are printed above so you can copy them")
         }

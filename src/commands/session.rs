@@ -8,24 +8,24 @@ use crate::store::Store;
 
 pub fn run(ctx: &Context, command: &SessionCommand) -> Result<()> {
     let store = Store::new(&ctx.paths.data);
-    let mut sessions = store.read_sessions()?;
     let today = ctx.now.date_naive();
+    // Each change reads, changes and writes back under the journal's lock,
+    // so two sessions recorded at once both stay.
     match command {
         SessionCommand::Add { date } => {
             let day = date.unwrap_or(today);
-            sessions.add(day);
-            store.write_sessions(&sessions)?;
+            store.update_sessions(|s| s.add(day))?;
             eprintln!(
                 "Recorded a session on {}. The next export starts from there.",
                 day.format("%a %-d %b %Y")
             );
         }
         SessionCommand::Next { date } => {
-            sessions.next = Some(*date);
-            store.write_sessions(&sessions)?;
+            store.update_sessions(|s| s.next = Some(*date))?;
             eprintln!("Your next session is on {}.", date.format("%a %-d %b %Y"));
         }
         SessionCommand::List { json } => {
+            let sessions = store.read_sessions()?;
             let mut out = std::io::stdout().lock();
             if *json {
                 serde_json::to_writer_pretty(&mut out, &sessions)?;

@@ -9,8 +9,12 @@ use crate::flow::LANE_SHARE_ITEMS;
 /// that the safety steps opened".
 pub fn run(ctx: &Context, id: &str, share: bool) -> Result<()> {
     let store = &ctx.store;
+    store.require_journal()?;
+    // Read, change and write back under the journal's lock, so a share and
+    // an unshare of the same entry at once cannot undo each other halfway.
+    let _lock = store.lock()?;
     let (mut stored, damaged) = super::show::find_one(store, id)?;
-    let short = stored.entry.short_id().to_string();
+    let short = crate::text::one_line(stored.entry.short_id());
     let entry = &mut stored.entry;
     // Shared whole already, or private with nothing shared at all.
     let already = if share {

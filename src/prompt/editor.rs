@@ -42,6 +42,9 @@ pub fn run_editor(command: &str, dir: &Path, initial: &str) -> Result<Option<Str
             PromptError::Editor(format!("cannot create a file in {}: {e}", dir.display()))
         })?;
     std::fs::write(file.path(), initial)?;
+    // Held while the editor is open, so that another mentalog never takes
+    // this file for one left behind.
+    let _ = file.as_file().lock();
     signal::child_started();
     let status = Command::new(program).args(args).arg(file.path()).status();
     // Ctrl-C reaches the editor and us alike; the handler may run late.

@@ -9,17 +9,32 @@
 //! <data>/plan.md                the crisis plan
 //! <data>/sessions.json          sessions held and the next appointment
 //! <data>/state.json             small facts the walk remembers (a follow-up offered)
+//! <data>/tmp/                   temp files of writes in progress (removed when stale)
+//! <data>/.lock                  held during every read-modify-write
 //! ```
+//!
+//! A data folder that does not exist is not an empty journal: reading it is
+//! an error that names it (a misspelt `--dir` must not look like a quiet
+//! fortnight). Writing creates it.
 
 mod atomic;
+mod limits;
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 
-pub use atomic::{create_private_dir_all, write_new, write_replace};
+pub use atomic::{
+    create_private_dir_all, remove_stale, write_new, write_new_via, write_replace,
+    write_replace_via,
+};
+pub use limits::{
+    MAX_CONFIG_BYTES, MAX_ENTRY_BYTES, MAX_PACK_BYTES, MAX_TEMPLATE_BYTES, check_regular,
+    read_limited, read_limited_bytes,
+};
 
 use crate::draft::Draft;
 use crate::entry::{Entry, short_id};
@@ -50,6 +65,15 @@ pub struct Loaded {
 
 pub struct Store {
     root: PathBuf,
+    /// Set once stale temp files have been removed, by the first write.
+    cleaned: OnceLock<()>,
+}
+
+/// The journal held for a read-modify-write (sessions, sharing): other
+/// mentalog processes wait at [`Store::lock`] until it is dropped.
+#[must_use = "the journal is unlocked when this is dropped"]
+pub struct JournalLock {
+    _file: fs::File,
 }
 
 /// Small facts the walk remembers between runs.
@@ -62,7 +86,10 @@ pub struct State {
 
 impl Store {
     pub fn new(root: impl Into<PathBuf>) -> Store {
-        Store { root: root.into() }
+        Store {
+            root: root.into(),
+            cleaned: OnceLock::new(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -86,6 +113,100 @@ impl Store {
         self.root.join("plan.md")
     }
 
+    /// Where atomic writes keep their temp files: private, inside the data
+    /// folder so the rename stays on one file system.
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        self.root.join(".lock")
+    }
+
+    /// Fails, naming the folder, when the data folder does not exist (or is
+    /// not a folder): there is no journal to read there.
+    pub fn require_journal(&self) -> Result<()> {
+        match fs::metadata(&self.root) {
+            Ok(m) if m.is_dir() => Ok(()),
+            Ok(_) => anyhow::bail!(
+                "the data folder {} is not a folder; check --dir or MENTALOG_DIR",
+                self.root.display()
+            ),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => anyhow::bail!(
+                "no journal at {}; check --dir or MENTALOG_DIR, or write an entry first with 'mentalog new'",
+                self.root.display()
+            ),
+            Err(e) => Err(e)
+                .with_context(|| format!("cannot open the data folder {}", self.root.display())),
+        }
+    }
+
+    /// Takes the journal's lock (creating the data folder if need be),
+    /// waiting while another mentalog holds it. Hold it across a whole
+    /// read-modify-write so no update is lost.
+    pub fn lock(&self) -> Result<JournalLock> {
+        self.private_dir(&self.root)?;
+        let path = self.lock_path();
+        let fail = || format!("cannot lock the journal ({})", path.display());
+        let mut options = fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&path).with_context(fail)?;
+        file.lock().with_context(fail)?;
+        Ok(JournalLock { _file: file })
+    }
+
+    /// Editor files left in the editing folder by a run that was killed
+    /// while the editor was open (`answer-*.txt`), oldest first, with their
+    /// text. Files an editor still holds are not listed.
+    pub fn leftover_edits(&self) -> Vec<(PathBuf, String)> {
+        let Ok(read) = fs::read_dir(self.editing_dir()) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(std::time::SystemTime, PathBuf, String)> = read
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with("answer-") && name.ends_with(".txt")
+            })
+            .filter_map(|e| {
+                let path = e.path();
+                // Not followed: only regular files of our own.
+                let meta = fs::symlink_metadata(&path)
+                    .ok()
+                    .filter(fs::Metadata::is_file)?;
+                if atomic::is_held(&path) {
+                    return None;
+                }
+                let text = read_limited(&path, MAX_ENTRY_BYTES, "editor file").ok()?;
+                let when = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+                Some((when, path, text))
+            })
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, p, t)| (p, t)).collect()
+    }
+
+    /// Removes an editor file listed by [`Store::leftover_edits`]; a path
+    /// outside the editing folder is refused.
+    pub fn remove_leftover(&self, path: &Path) -> Result<()> {
+        if path.parent() != Some(self.editing_dir().as_path()) {
+            anyhow::bail!(
+                "{} is not in the editing folder {}",
+                path.display(),
+                self.editing_dir().display()
+            );
+        }
+        match fs::remove_file(path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Creates the editing folder (0700), for the prompter's editor.
     pub fn create_editing_dir(&self) -> Result<PathBuf> {
         let dir = self.editing_dir();
@@ -99,27 +220,55 @@ impl Store {
 
     /// What the walk remembers between runs; empty if never written or unreadable.
     pub fn read_state(&self) -> State {
-        fs::read(self.state_path())
+        read_limited_bytes(&self.state_path(), MAX_ENTRY_BYTES, "state file")
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default()
     }
 
     pub fn write_state(&self, state: &State) -> Result<()> {
-        self.private_dir(&self.root)?;
-        write_replace(&self.state_path(), to_json(state)?.as_bytes())
+        self.replace_file(&self.state_path(), to_json(state)?.as_bytes())
     }
 
-    /// Creates `dir`, a folder inside the data folder, and any missing
-    /// folders between them as private (0700). Folders above the data folder
-    /// (such as ~/.local/share) are created with the usual permissions: they
-    /// are not mentalog's.
+    /// Creates `dir` and any missing folders above it, up to and above the
+    /// data folder, as private (0700) whatever the umask. Folders that exist
+    /// are left as they are.
     fn private_dir(&self, dir: &Path) -> Result<()> {
-        if let Some(parent) = self.root.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
-        }
         create_private_dir_all(dir)
+    }
+
+    /// Gets ready to write in `dir`: creates it and the temp folder, and the
+    /// first time, removes temp files that dead writers left behind.
+    fn prepare_write(&self, dir: &Path) -> Result<PathBuf> {
+        self.private_dir(dir)?;
+        let tmp = self.tmp_dir();
+        self.private_dir(&tmp)?;
+        self.cleaned.get_or_init(|| self.remove_stale_files());
+        Ok(tmp)
+    }
+
+    /// Removes stale temp files: in the temp folder, and those left beside
+    /// the entries, drafts and plan by older versions (or by writes to the
+    /// editing folder). Editor files themselves are not temp files: they are
+    /// offered back through [`Store::leftover_edits`].
+    fn remove_stale_files(&self) {
+        remove_stale(&self.tmp_dir());
+        remove_stale(&self.root);
+        remove_stale(&self.drafts_dir());
+        remove_stale(&self.editing_dir());
+        for year in subdirs(&self.entries_dir()).unwrap_or_default() {
+            for month in subdirs(&year).unwrap_or_default() {
+                remove_stale(&month);
+            }
+        }
+    }
+
+    /// Atomically writes (or replaces) a file directly in the data folder or
+    /// one of its folders.
+    fn replace_file(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let dir = path.parent().unwrap_or(&self.root);
+        let tmp = self.prepare_write(dir)?;
+        write_replace_via(&tmp, path, bytes)
     }
 
     /// Whether nothing has been written here yet.
@@ -134,9 +283,9 @@ impl Store {
             .join(entry.created.format("%Y").to_string())
             .join(entry.created.format("%m").to_string());
         let path = dir.join(entry.file_name());
-        let json = to_json(entry)?;
-        self.private_dir(&dir)
-            .and_then(|()| write_new(&path, json.as_bytes()))
+        let json = entry_json(entry)?;
+        self.prepare_write(&dir)
+            .and_then(|tmp| write_new_via(&tmp, &path, json.as_bytes()))
             .with_context(|| {
                 format!(
                     "cannot save the entry in the data folder {} (choose another with --dir or MENTALOG_DIR)",
@@ -146,8 +295,11 @@ impl Store {
         Ok(path)
     }
 
-    /// Every entry file, in no particular order.
+    /// Every entry file (every `*.json` name where entries are kept, whatever
+    /// it is: [`Store::load`] reports those that are not entries), in no
+    /// particular order. Fails when the data folder does not exist.
     pub fn entry_files(&self) -> Result<Vec<PathBuf>> {
+        self.require_journal()?;
         let mut files = Vec::new();
         for year in subdirs(&self.entries_dir())? {
             for month in subdirs(&year)? {
@@ -157,7 +309,9 @@ impl Store {
         Ok(files)
     }
 
-    /// Reads every entry, newest first. Damaged files are reported, not fatal.
+    /// Reads every entry, newest first. Damaged files (and anything else
+    /// named `*.json` there, such as a FIFO or a dangling link) are
+    /// reported, not fatal. Fails when the data folder does not exist.
     pub fn load(&self) -> Result<Loaded> {
         self.load_files(self.entry_files()?)
     }
@@ -178,7 +332,7 @@ impl Store {
     }
 
     /// The entries whose id starts with `prefix`. Only files whose short id
-    /// can match are read.
+    /// can match are read. Fails when the data folder does not exist.
     pub fn find(&self, prefix: &str) -> Result<Loaded> {
         let prefix = prefix.to_ascii_lowercase();
         let short = short_id(&prefix).to_string();
@@ -194,8 +348,10 @@ impl Store {
 
     /// Rewrites an existing entry, e.g. after sharing it; atomic, so the old
     /// version stays whole until the new one is complete.
+    /// Hold [`Store::lock`] from reading the entry to here.
     pub fn update_entry(&self, stored: &Stored) -> Result<()> {
-        write_replace(&stored.path, to_json(&stored.entry)?.as_bytes())
+        let json = entry_json(&stored.entry)?;
+        self.replace_file(&stored.path, json.as_bytes())
     }
 
     pub fn sessions_path(&self) -> PathBuf {
@@ -203,13 +359,14 @@ impl Store {
     }
 
     /// The sessions recorded so far (none if the file does not exist).
+    /// Fails when the data folder does not exist.
     pub fn read_sessions(&self) -> Result<Sessions> {
+        self.require_journal()?;
         let path = self.sessions_path();
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Sessions::default()),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-        };
+        if matches!(fs::symlink_metadata(&path), Err(e) if e.kind() == io::ErrorKind::NotFound) {
+            return Ok(Sessions::default());
+        }
+        let bytes = read_limited_bytes(&path, MAX_ENTRY_BYTES, "sessions file")?;
         let s: Sessions = serde_json::from_slice(&bytes)
             .with_context(|| format!("cannot read {}; it was left as it is", path.display()))?;
         if s.schema > sessions::SCHEMA_VERSION {
@@ -221,27 +378,37 @@ impl Store {
         Ok(s)
     }
 
+    /// Reads the sessions, lets `change` change them and writes them back,
+    /// all under the journal's lock, so a session recorded at the same
+    /// moment by another mentalog is never lost. Creates the data folder.
+    pub fn update_sessions(&self, change: impl FnOnce(&mut Sessions)) -> Result<Sessions> {
+        let _lock = self.lock()?;
+        let mut sessions = self.read_sessions()?;
+        change(&mut sessions);
+        self.write_sessions(&sessions)?;
+        Ok(sessions)
+    }
+
+    /// Replaces the sessions file. To change what is there, use
+    /// [`Store::update_sessions`], which holds the lock.
     pub fn write_sessions(&self, s: &Sessions) -> Result<()> {
-        self.private_dir(&self.root)?;
-        write_replace(&self.sessions_path(), to_json(s)?.as_bytes())
+        self.replace_file(&self.sessions_path(), to_json(s)?.as_bytes())
     }
 
     /// Saves (or replaces) the draft of a walk in progress.
     pub fn save_draft(&self, draft: &Draft) -> Result<PathBuf> {
-        let dir = self.drafts_dir();
-        self.private_dir(&dir)?;
-        let path = dir.join(format!("{}.json", draft.id));
-        write_replace(&path, to_json(draft)?.as_bytes())?;
+        let path = self.drafts_dir().join(format!("{}.json", draft.id));
+        self.replace_file(&path, to_json(draft)?.as_bytes())?;
         Ok(path)
     }
 
-    /// Drafts left by walks that did not finish, newest first.
+    /// Drafts left by walks that did not finish, newest first. None when
+    /// the data folder does not exist.
     pub fn drafts(&self) -> Result<(Vec<Draft>, Vec<Damaged>)> {
         let mut drafts = Vec::new();
         let mut damaged = Vec::new();
         for path in json_files(&self.drafts_dir())? {
-            let read = fs::read(&path)
-                .map_err(|e| e.to_string())
+            let read = read_checked(&path, MAX_DRAFT_BYTES)
                 .and_then(|b| serde_json::from_slice::<Draft>(&b).map_err(|e| e.to_string()));
             match read {
                 Ok(d) => drafts.push(d),
@@ -265,19 +432,32 @@ impl Store {
     /// The crisis plan, if one has been written.
     pub fn read_plan(&self) -> Result<Option<String>> {
         let path = self.plan_path();
-        match fs::read_to_string(&path) {
-            Ok(s) => Ok(Some(s)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => {
-                Err(e).with_context(|| format!("cannot read your crisis plan {}", path.display()))
-            }
+        if matches!(fs::symlink_metadata(&path), Err(e) if e.kind() == io::ErrorKind::NotFound) {
+            return Ok(None);
         }
+        read_limited(&path, MAX_ENTRY_BYTES, "crisis plan").map(Some)
     }
 
     pub fn write_plan(&self, text: &str) -> Result<()> {
-        self.private_dir(&self.root)?;
-        write_replace(&self.plan_path(), text.as_bytes())
+        self.replace_file(&self.plan_path(), text.as_bytes())
     }
+}
+
+/// A draft may be larger than an entry, so that a draft kept because its
+/// entry was too large to save is still offered back to be shortened.
+const MAX_DRAFT_BYTES: u64 = 4 * MAX_ENTRY_BYTES;
+
+/// An entry as JSON, refused above [`MAX_ENTRY_BYTES`] (it could not be read back).
+fn entry_json(entry: &Entry) -> Result<String> {
+    let json = to_json(entry)?;
+    if json.len() as u64 > MAX_ENTRY_BYTES {
+        anyhow::bail!(
+            "the entry is too large to save: {} MiB, above the limit of {} MiB for one entry; shorten the longest answers",
+            (json.len() as u64).div_ceil(1024 * 1024),
+            MAX_ENTRY_BYTES / (1024 * 1024)
+        );
+    }
+    Ok(json)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -287,11 +467,23 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 }
 
 /// Reads and checks one entry file; the error says what is wrong with it.
+/// Anything but a regular file of at most [`MAX_ENTRY_BYTES`] is refused
+/// before it is opened, so a FIFO never blocks and a huge file costs nothing.
 pub fn read_entry(path: &Path) -> std::result::Result<Entry, String> {
-    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = read_checked(path, MAX_ENTRY_BYTES)?;
     let entry: Entry = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
     entry.check()?;
     Ok(entry)
+}
+
+/// The bytes of the regular file `path` of at most `max` bytes, or why not.
+fn read_checked(path: &Path, max: u64) -> std::result::Result<Vec<u8>, String> {
+    check_regular(path, max)?;
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(limits::too_large(max));
+    }
+    Ok(bytes)
 }
 
 /// The short id in a file name `YYYY-MM-DDTHH-MM-SS-<short id>.json`.
@@ -303,13 +495,18 @@ fn subdirs(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(read_dir(dir)?.into_iter().filter(|p| p.is_dir()).collect())
 }
 
-/// The `*.json` files in `dir`, skipping hidden ones (unfinished atomic writes).
+/// The names ending in `.json` in `dir`, whatever they are (a folder, a
+/// FIFO, a dangling link: the reader reports them), skipping hidden ones
+/// (unfinished atomic writes of older versions).
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(read_dir(dir)?
         .into_iter()
         .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            !name.starts_with('.') && name.ends_with(".json") && p.is_file()
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            !name.starts_with('.') && name.ends_with(".json")
         })
         .collect())
 }

@@ -204,3 +204,26 @@ fn every_unfinished_entry_is_offered_and_discarding_asks_again() {
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].first_words(40).as_deref(), Some("The second one."));
 }
+
+#[test]
+fn text_left_in_the_editing_folder_is_offered_back_then_removed() {
+    let sb = Sandbox::new();
+    let editing = sb.data().join("editing");
+    mentalog::store::create_private_dir_all(&editing).unwrap();
+    let left = editing.join("answer-left.txt");
+    std::fs::write(&left, "What I wrote before the power went.\n").unwrap();
+    // Keep it for now: still there, and offered again.
+    let (p, _) = new(&sb, vec![Select(1), Reply::Interrupt]);
+    assert!(
+        p.text().contains("What I wrote before the power went."),
+        "{}",
+        p.text()
+    );
+    assert!(left.exists());
+    let (p, _) = new(&sb, vec![Select(0), Reply::Interrupt]);
+    assert!(
+        p.text()
+            .contains("When mentalog last stopped, your editor held this text:")
+    );
+    assert!(!left.exists(), "removed once the person has it");
+}

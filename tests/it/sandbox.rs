@@ -27,8 +27,23 @@ impl Sandbox {
         self.tmp.path().join("config.toml")
     }
 
+    /// Writes the config file, private as a careful person keeps it (a
+    /// config others can read is warned about on every command).
     pub fn write_config(&self, text: &str) {
+        use std::os::unix::fs::PermissionsExt;
         std::fs::write(self.config(), text).unwrap();
+        std::fs::set_permissions(self.config(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+
+    /// Creates the data folder (0700) with nothing in it: an empty journal.
+    /// A data folder that does not exist is an error for reading commands.
+    pub fn create_data(&self) {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(self.data())
+            .unwrap();
     }
 
     /// The binary with this sandbox's folders, a fixed clock, and nothing
@@ -137,4 +152,86 @@ pub fn answer<'a>(doc: &'a serde_json::Value, key: &str) -> &'a serde_json::Valu
 /// The smallest answers file: the arrival check.
 pub fn calm() -> serde_json::Value {
     serde_json::json!({"arrival.distress": 3, "arrival.safety": "no"})
+}
+
+/// What a watched child did: its output, and whether the watchdog had to
+/// kill it (it hung).
+pub struct Watched {
+    pub output: std::process::Output,
+    pub killed: bool,
+}
+
+impl Watched {
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+}
+
+/// Runs `cmd` (stdin closed) and kills it if it is still running after
+/// `secs` seconds, so a test of "never blocks" fails instead of hanging.
+/// Assert on `killed`, never on how long it took.
+pub fn run_watched(mut cmd: Command, secs: u64) -> Watched {
+    use std::process::Stdio;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let done = Arc::new(AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+            while std::time::Instant::now() < deadline {
+                if done.load(Ordering::SeqCst) {
+                    return false;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            !done.load(Ordering::SeqCst)
+                && Command::new("kill")
+                    .args(["-KILL", &pid])
+                    .status()
+                    .is_ok_and(|s| s.success())
+        })
+    };
+    let output = child.wait_with_output().unwrap();
+    done.store(true, Ordering::SeqCst);
+    let killed = watchdog.join().unwrap();
+    Watched { output, killed }
+}
+
+/// Makes a FIFO at `path` with the system's `mkfifo`.
+pub fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// Every file (not folder) under `dir`, symlinks not followed, sorted.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    fn go(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd {
+            let p = e.unwrap().path();
+            if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) {
+                go(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    go(dir, &mut files);
+    files.sort();
+    files
 }
