@@ -11,7 +11,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Everything stays on this computer. mentalog contacts no one.
 #[derive(Debug, Parser)]
-#[command(name = "mentalog", version, propagate_version = true)]
+#[command(
+    name = "mentalog",
+    version,
+    propagate_version = true,
+    after_help = "Exit codes:
+  0    success
+  1    failure: nothing, or not everything, was written
+  2    usage error, or input needed (a terminal, a flag or a file)
+  3    written but incomplete: some files could not be read and were skipped (named on stderr)
+  130  cancelled with Ctrl-C; what was written is kept"
+)]
 pub struct Cli {
     /// The data folder holding your entries [env: MENTALOG_DIR; default: your platform's data folder]
     #[arg(long, global = true, value_name = "DIR")]
@@ -125,7 +135,8 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value = "md")]
     pub format: ExportFormat,
 
-    /// Write to this file (0600, atomically) instead of standard output
+    /// Write to this file (0600, atomically) instead of standard output; never into the data
+    /// folder, and never over a link, a folder or a device
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 

@@ -13,10 +13,21 @@ fn main() -> ExitCode {
                 "\n\n{}",
                 mentalog::error::cancelled(&err).unwrap_or_default()
             );
-            ExitCode::from(130)
+            ExitCode::from(mentalog::error::code::CANCELLED)
+        }
+        // The work was done; what was skipped is a warning, not an error.
+        Err(err) if mentalog::error::is_incomplete(&err) => {
+            eprintln!(
+                "mentalog: warning: {}",
+                mentalog::text::Shown(&format!("{err:#}"))
+            );
+            ExitCode::from(mentalog::error::code::INCOMPLETE)
         }
         Err(err) => {
-            eprintln!("mentalog: error: {err:#}");
+            eprintln!(
+                "mentalog: error: {}",
+                mentalog::text::Shown(&format!("{err:#}"))
+            );
             ExitCode::from(mentalog::exit_code(&err))
         }
     }

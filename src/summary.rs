@@ -22,7 +22,8 @@ use crate::entry::{
 /// lane note, distress that rose, plan openings, lane uses shared without
 /// their entry), the turning point and what shifted to episodes, and an
 /// answer's framing and where its nudge was shown to the shared entries.
-pub const SCHEMA: &str = "mentalog.summary/2";
+/// Version 3 added `incomplete`.
+pub const SCHEMA: &str = "mentalog.summary/3";
 
 /// How many episodes are shown at most.
 pub const MAX_EPISODES: usize = 3;
@@ -147,6 +148,10 @@ pub struct Summary {
     pub period: Period,
     pub next_session: Option<NaiveDate>,
     pub pseudonymized: bool,
+    /// Some files of the journal could not be read, so the summary may miss
+    /// what they held. Which files, and how many, is said on stderr only:
+    /// an unreadable file may be a private entry.
+    pub incomplete: bool,
     pub safety: Safety,
     pub topics: Vec<Topic>,
     pub glance: Glance,
@@ -343,6 +348,7 @@ pub fn build(
         period,
         next_session,
         pseudonymized,
+        incomplete: false,
         safety: safety(&shared, &selection.safety_only),
         topics: shared
             .iter()
@@ -1253,7 +1259,7 @@ mod tests {
             [keys::OTHER_FEELING],
             "the sharing answers say nothing"
         );
-        assert_eq!(v.answers[0].framing.as_deref(), Some("This is a guess.[2J"));
+        assert_eq!(v.answers[0].framing.as_deref(), Some("This is a guess."));
         assert_eq!(
             v.nudge.as_ref().unwrap().after.as_deref(),
             Some(keys::OTHER_FEELING)

@@ -1,5 +1,5 @@
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
@@ -11,7 +11,7 @@ use crate::prompt::{PromptError, Prompter};
 use crate::pseudonym::Pseudonyms;
 use crate::render::summary::{self as render, Format};
 use crate::sessions::{self, Since};
-use crate::store::{Store, write_replace};
+use crate::store::{MAX_TEMPLATE_BYTES, Store, check_regular, read_limited, write_replace};
 use crate::summary::{self, Period};
 
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
@@ -38,8 +38,7 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         }
         Some(path) => Some((
             path.display().to_string(),
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the template {}", path.display()))?,
+            read_limited(path, MAX_TEMPLATE_BYTES, "template")?,
         )),
         None => None,
     };
@@ -62,6 +61,12 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         .into());
     }
 
+    // Where the summary goes is checked before any work is done for it.
+    let replaces = match &args.out {
+        Some(path) if !args.preview => check_out(ctx, path)?,
+        _ => false,
+    };
+
     let loaded = store.load()?;
     super::report_damaged(&loaded.damaged);
     let journal: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
@@ -76,17 +81,28 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     }
     if args.pseudonymize {
         super::plan::warn_config(ctx);
-        // Names from the whole journal are looked for, so that a person named
-        // in a private entry is still swapped out of a shared one.
-        let names = Pseudonyms::new(&journal, selection.all(), &ctx.config.names);
+        // Names come from what is shared and the config only, so that the
+        // output never changes with the private entries.
+        let names = Pseudonyms::new(selection.all(), &ctx.config.names);
+        let left = names.unreplaced(selection.shared());
+        if !left.is_empty() {
+            eprintln!(
+                "These look like names and were left as written; add them to [names] in {} to swap them: {}",
+                crate::text::Shown(&ctx.paths.config.display().to_string()),
+                crate::text::Shown(&left.join(", "))
+            );
+        }
         selection = selection.map(|e| names.entry(e));
     }
-    let summary = summary::build(
+    let mut summary = summary::build(
         &selection,
         period,
         sessions.upcoming(today),
         args.pseudonymize,
     );
+    // Any unreadable file may have been in the period: the summary says it
+    // may be incomplete, and stderr (above) says which files.
+    summary.incomplete = !loaded.damaged.is_empty();
     let template = template
         .as_ref()
         .map(|(name, source)| (name.as_str(), source.as_str()));
@@ -95,25 +111,23 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     match &args.out {
         _ if args.preview => write_stdout(&document)?,
         Some(path) => {
-            let folder = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            if !folder.is_dir() {
-                return Err(Error::Usage(format!(
-                    "--out {}: the folder {} does not exist; create it first or choose another",
-                    path.display(),
-                    folder.display()
-                ))
-                .into());
-            }
             if ctx.interactive
                 && !args.yes
-                && !confirm(ctx.prompter.as_mut(), &summary, format, &document, path)?
+                && !confirm(
+                    ctx.prompter.as_mut(),
+                    &summary,
+                    format,
+                    &document,
+                    path,
+                    replaces,
+                )?
             {
+                // The person chose not to: nothing written, nothing failed.
                 eprintln!("Nothing was written.");
-                return super::skipped(&loaded.damaged);
+                return Ok(());
             }
+            // Through a temp file beside it and a rename: a write that fails
+            // leaves the old file whole.
             write_replace(path, document.as_bytes())?;
             eprintln!("Wrote {}", path.display());
         }
@@ -122,9 +136,81 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     super::skipped(&loaded.damaged)
 }
 
+/// Whether `--out` may write `path`: never into the data folder (the crisis
+/// plan, an entry, the sessions) or over the config file, and never over
+/// anything but a regular file (a link, a folder, a FIFO, a device). Returns
+/// whether it replaces an existing file.
+fn check_out(ctx: &Context, path: &Path) -> Result<bool> {
+    let refuse = |why: String| -> anyhow::Error {
+        Error::Usage(format!("--out {}: {why}", path.display())).into()
+    };
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        return Err(refuse(format!(
+            "the folder {} does not exist; create it first or choose another",
+            folder.display()
+        )));
+    }
+    let Some(name) = path.file_name() else {
+        return Err(refuse("this is a folder; give the name of a file".into()));
+    };
+    // The target need not exist yet: its folder, with links resolved, says where it is.
+    let target = folder
+        .canonicalize()
+        .with_context(|| format!("cannot resolve the folder {}", folder.display()))?
+        .join(name);
+    if target.starts_with(resolved(&ctx.paths.data)) {
+        return Err(refuse(format!(
+            "this is inside the data folder {}, which holds your entries and crisis plan; write the summary somewhere else",
+            ctx.paths.data.display()
+        )));
+    }
+    let config = &ctx.paths.config;
+    let config_at = config
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(resolved)
+        .zip(config.file_name())
+        .map(|(dir, name)| dir.join(name));
+    if target == resolved(config) || config_at.is_some_and(|c| c == target) {
+        return Err(refuse(
+            "this is your config file; write the summary somewhere else".into(),
+        ));
+    }
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e).with_context(|| format!("cannot look at {}", path.display())),
+        Ok(meta) if meta.file_type().is_symlink() => Err(refuse(
+            "this is a symbolic link, and a summary is never written through one; give the name of the file itself, or another name".into(),
+        )),
+        Ok(meta) if !meta.is_file() => {
+            let why = check_regular(path, u64::MAX)
+                .err()
+                .unwrap_or_else(|| "it is not a regular file".into());
+            Err(refuse(format!("{why}; give the name of a file")))
+        }
+        Ok(_) => Ok(true),
+    }
+}
+
+/// `path` with links resolved, or as an absolute path when it does not exist.
+fn resolved(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
 fn write_stdout(document: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(document.as_bytes())?;
+    // A clinic's template may hold anything; a terminal gets it clean.
+    if std::io::IsTerminal::is_terminal(&out) {
+        write!(out, "{}", crate::text::Shown(document))?;
+    } else {
+        out.write_all(document.as_bytes())?;
+    }
     out.flush()?;
     Ok(())
 }
@@ -138,6 +224,7 @@ fn confirm(
     format: Format,
     document: &str,
     path: &Path,
+    replaces: bool,
 ) -> Result<bool> {
     const NOTHING: &str = "Nothing was written.";
     crate::signal::set_message(NOTHING);
@@ -145,12 +232,19 @@ fn confirm(
         Format::Html => render::render(summary, Format::Text, None)?,
         _ => document.to_string(),
     };
-    eprintln!("{shown}");
+    // A clinic's template or the journal may hold anything; the terminal
+    // gets it through the one gate.
+    eprintln!("{}", crate::entry::clean(&shown));
     eprintln!("----");
     if format == Format::Html {
         eprintln!("(Shown above as text; the file will be HTML with the same words.)");
     }
-    let question = format!("Write this to {}?", path.display());
+    let shown_path = crate::entry::clean(&path.display().to_string());
+    let question = if replaces {
+        format!("Replace the existing file {shown_path} with this summary?")
+    } else {
+        format!("Write this to {shown_path}?")
+    };
     let answer = match prompter.confirm(&question) {
         Err(PromptError::Interrupted) => Err(Error::Cancelled(NOTHING.into()).into()),
         other => Ok(other?),

@@ -42,12 +42,13 @@ pub(super) fn find_one(store: &Store, id: &str) -> Result<(Stored, Vec<Damaged>)
         [] if found.damaged.is_empty() => {
             bail!("no entry has an id starting with {id} (see 'mentalog list')")
         }
-        [] => return Err(Error::Skipped(found.damaged.len()).into()),
+        // Nothing shown at all: a failure, not an incomplete success.
+        [] => return Err(Error::Unreadable(found.damaged.len()).into()),
         many => bail!(
             "{id} is the start of {} ids ({}); type more of the id",
             many.len(),
             many.iter()
-                .map(|s| s.entry.id.as_str())
+                .map(|s| crate::text::one_line(&s.entry.id))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

@@ -2,9 +2,11 @@
 //! (embedded, or a clinic's own), JSON straight from the model.
 
 use std::fmt::Write as _;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate};
-use minijinja::value::{Serde, Value};
+use minijinja::value::{Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State};
 
 use crate::summary::{Period, Summary};
@@ -56,31 +58,163 @@ pub fn render(
         json.push('\n');
         return Ok(json);
     }
-    let env = environment();
-    let name = format.template_name();
-    let (source, shown_name) = match template {
-        Some((shown, source)) => (source, shown),
-        None => (format.builtin(), name),
+    let chart = (format == Format::Html).then(|| Value::from_safe_string(chart(summary)));
+    let context = minijinja::context! { s => Value::from(Serde(summary)), chart => chart };
+    let Some((shown, source)) = template else {
+        return render_with(
+            format,
+            format.builtin(),
+            format.template_name(),
+            context,
+            None,
+        );
     };
+    // A clinic's template runs on a thread of its own, so that a template
+    // finding a way around its budget is still stopped, by the clock: the
+    // summary fails and the process ends, taking the thread with it.
+    let budget = Budget::for_summary(summary);
+    let (name, source) = (shown.to_string(), source.to_string());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("template".into())
+        .spawn(move || {
+            let _ = tx.send(render_with(format, &source, &name, context, Some(budget)));
+        })
+        .map_err(|e| TemplateError(format!("cannot render the template {shown}: {e}")))?;
+    match rx.recv_timeout(budget.time) {
+        Ok(result) => result,
+        Err(RecvTimeoutError::Timeout) => Err(budget.exceeded(shown, "took longer")),
+        Err(RecvTimeoutError::Disconnected) => Err(TemplateError(format!(
+            "the template {shown} cannot be used: rendering it stopped without a result"
+        ))),
+    }
+}
+
+/// Renders `source` (known as `shown` in messages) within `budget`, if any.
+fn render_with(
+    format: Format,
+    source: &str,
+    shown: &str,
+    context: Value,
+    budget: Option<Budget>,
+) -> Result<String, TemplateError> {
+    let mut env = environment();
+    env.set_fuel(budget.map(|b| b.fuel));
     let describe = |e: Error| {
         let line = e.line().map(|l| format!(", line {l}")).unwrap_or_default();
         let detail = e.detail().map(|d| format!(": {d}")).unwrap_or_default();
         TemplateError(format!(
-            "the template {shown_name}{line} cannot be used: {}{detail}",
+            "the template {shown}{line} cannot be used: {}{detail}",
             e.kind()
         ))
     };
     let tmpl = env
-        .template_from_named_str(name, source)
+        .template_from_named_str(format.template_name(), source)
         .map_err(describe)?;
-    let chart = (format == Format::Html).then(|| Value::from_safe_string(chart(summary)));
-    let mut out = tmpl
-        .render(minijinja::context! { s => Value::from(Serde(summary)), chart => chart })
-        .map_err(describe)?;
+    let mut out = match budget {
+        None => tmpl.render(context).map_err(describe)?,
+        Some(budget) => {
+            let mut capped = Capped {
+                bytes: Vec::new(),
+                max: budget.output,
+                over: false,
+            };
+            match tmpl.render_captured_to(context, &mut capped) {
+                Ok(_) => {}
+                Err(_) if capped.over => return Err(budget.exceeded(shown, "wrote more")),
+                Err(e) if e.kind() == ErrorKind::OutOfFuel => {
+                    return Err(budget.exceeded(shown, "did more work"));
+                }
+                Err(e) => return Err(describe(e)),
+            }
+            String::from_utf8(capped.bytes).map_err(|_| {
+                TemplateError(format!("the template {shown} wrote text that is not UTF-8"))
+            })?
+        }
+    };
     if !out.ends_with('\n') {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// What a clinic's template may spend on one summary: work (minijinja's
+/// fuel, which also pays for every byte a template builds) and output. Both
+/// grow with the summary, so that a real template over a long journal stays
+/// far inside them while a runaway one (a loop that never ends, a huge list
+/// or string) stops within a second or so. The built-in templates have no
+/// budget: they are ours.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    fuel: u64,
+    output: usize,
+    /// Only for what fuel does not see (comparing or printing a huge lazy
+    /// list): far beyond any real render, which takes well under a second.
+    time: Duration,
+    entries: usize,
+}
+
+impl Budget {
+    fn for_summary(summary: &Summary) -> Budget {
+        let entries = summary.entries.len() + summary.safety.lane.len();
+        // The summary's size as JSON: what a template can print of it.
+        let data = serde_json::to_vec(summary).map_or(0, |v| v.len());
+        Budget {
+            fuel: BASE_FUEL + FUEL_PER_ENTRY * entries as u64 + data as u64 / BYTES_PER_FUEL,
+            output: BASE_OUTPUT + OUTPUT_PER_ENTRY * entries + OUTPUT_PER_BYTE * data,
+            time: BASE_TIME + TIME_PER_ENTRY * u32::try_from(entries).unwrap_or(u32::MAX),
+            entries,
+        }
+    }
+
+    fn exceeded(&self, name: &str, what: &str) -> TemplateError {
+        TemplateError(format!(
+            "the template {name} cannot be used: it {what} than its budget allows for a summary of {} {} (a loop that does not end, or a very large list or text?); the built-in templates in the templates folder show what a summary needs",
+            self.entries,
+            if self.entries == 1 {
+                "entry"
+            } else {
+                "entries"
+            },
+        ))
+    }
+}
+
+// The built-in templates spend about 300 fuel per entry and 1 per 15 bytes
+// of summary data, and write about half as many bytes as the data has
+// (measured over 500 entries): these leave ten times that and more. Fuel
+// also bounds the memory a template can take (64 bytes a fuel): under
+// 100 MB for a year and a half of daily entries.
+const BASE_FUEL: u64 = 50_000;
+const FUEL_PER_ENTRY: u64 = 3_000;
+/// One fuel per this many bytes of summary data.
+const BYTES_PER_FUEL: u64 = 4;
+const BASE_TIME: Duration = Duration::from_secs(10);
+const TIME_PER_ENTRY: Duration = Duration::from_millis(20);
+const BASE_OUTPUT: usize = 256 * 1024;
+const OUTPUT_PER_ENTRY: usize = 8 * 1024;
+const OUTPUT_PER_BYTE: usize = 4;
+
+/// Collects a template's output up to `max` bytes, then refuses more.
+struct Capped {
+    bytes: Vec<u8>,
+    max: usize,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.max {
+            self.over = true;
+            return Err(std::io::Error::other("the output is over its budget"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 const MARKDOWN: &str = "markdown";
@@ -112,12 +246,22 @@ fn environment() -> Environment<'static> {
     env.add_filter("signed", signed);
     env.add_filter("one", one);
     env.add_filter("blockquote", blockquote);
+    // The built-in `string` and `pprint`, paying for the items first.
+    env.add_filter("string", |state: &State, value: Value| {
+        charge_items(state, &value)?;
+        minijinja::filters::string(state, &value)
+    });
+    env.add_filter("pprint", |state: &State, value: Value| {
+        charge_items(state, &value)?;
+        Ok::<_, Error>(minijinja::filters::pprint(&value))
+    });
     env
 }
 
 /// In Markdown templates every printed value is escaped, so the patient's
 /// words can never become a heading, emphasis, a table, a link or HTML.
 fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    charge_items(state, value)?;
     match state.auto_escape() {
         AutoEscape::Custom(name) if name == MARKDOWN => {
             if value.is_none() || value.is_undefined() {
@@ -133,6 +277,20 @@ fn format_value(out: &mut Output, state: &mut State, value: &Value) -> Result<()
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
+}
+
+/// Turning a whole list or map into text walks every item, which a clinic's
+/// template pays for first (a fuel an item): `[0] * 100000000` is a lazy
+/// list that costs nothing to make, and minijinja does not charge for
+/// printing it.
+fn charge_items(state: &State, value: &Value) -> Result<(), Error> {
+    if matches!(
+        value.kind(),
+        ValueKind::Seq | ValueKind::Map | ValueKind::Iterable | ValueKind::Plain
+    ) {
+        state.consume_fuel(value.len().unwrap_or(0) as u64)?;
+    }
+    Ok(())
 }
 
 /// Characters that can start Markdown syntax anywhere in a line: emphasis,
@@ -167,11 +325,17 @@ pub fn markdown_inline(text: &str) -> String {
 /// indents), to quote inside a list item. Only in Markdown is the result
 /// trusted as is; in any other template (a clinic's HTML, say) it is
 /// escaped like every other value.
-fn blockquote(state: &State, value: Value, indent: Option<usize>) -> Value {
+fn blockquote(state: &State, value: Value, indent: Option<usize>) -> Result<Value, Error> {
     let text = value.to_string();
     if !matches!(state.auto_escape(), AutoEscape::Custom(name) if name == MARKDOWN) {
-        return Value::from(text);
+        return Ok(Value::from(text));
     }
+    // A clinic's template pays for what this builds before it is built
+    // (one fuel per 64 bytes): `blockquote(1000000000)` must not take gigabytes.
+    let lines = text.lines().count() as u64 + 1;
+    let size = (text.len() as u64 * 2 + 4 * lines)
+        .saturating_add(lines.saturating_mul(indent.unwrap_or(0) as u64));
+    state.consume_fuel(size / 64)?;
     let mut out = String::new();
     for (i, para) in paragraphs(&text).iter().enumerate() {
         if i > 0 {
@@ -189,7 +353,7 @@ fn blockquote(state: &State, value: Value, indent: Option<usize>) -> Value {
         Some(n) if n > 0 => out.replace('\n', &format!("\n{}", " ".repeat(n))),
         _ => out.to_string(),
     };
-    Value::from_safe_string(out)
+    Ok(Value::from_safe_string(out))
 }
 
 /// Non-blank lines grouped by the blank lines between them.

@@ -240,6 +240,7 @@ fn list_is_newest_first_and_filters_by_day_and_count() {
 #[test]
 fn list_of_an_empty_journal_says_so() {
     let sb = Sandbox::new();
+    sb.create_data();
     sb.assert_cmd()
         .arg("list")
         .assert()
@@ -452,4 +453,62 @@ fn the_example_config_is_valid() {
     let config = mentalog::config::Config::load(std::path::Path::new(path));
     assert!(config.problems.is_empty(), "{:?}", config.problems);
     assert_eq!(config.contacts.len(), 2);
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = Sandbox::new().assert_cmd().arg("--help").assert().success();
+    let help = stdout(&out);
+    for line in [
+        "0  success",
+        "1  failure",
+        "2  usage",
+        "3  written but incomplete",
+        "130  cancelled",
+    ] {
+        assert!(
+            help.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains(&line.split_whitespace().collect::<Vec<_>>().join(" ")),
+            "{line:?} in:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_file_makes_list_show_and_export_exit_3_after_printing_the_rest() {
+    let sb = Sandbox::new();
+    let good = sb.add(&json!({"arrival.distress": 2, "arrival.safety": "no", "moment.what_happened": "the good one", "share.include": true}));
+    let id = read_json(&good)["id"].as_str().unwrap().to_string();
+    // Its id starts as the good one's does, so `show` meets it too.
+    let damaged = format!("2026-11-03T21-40-13-{}ff.json", &id[..6]);
+    std::fs::write(good.parent().unwrap().join(&damaged), "{ not json").unwrap();
+    for args in [
+        vec!["list"],
+        vec!["list", "--json"],
+        vec!["show", &id[..6]],
+        vec!["export", "--since", "all"],
+        vec!["export", "--since", "all", "--format", "json"],
+    ] {
+        let out = sb.assert_cmd().args(&args).assert().code(3);
+        assert!(stdout(&out).contains("the good one"), "{args:?}");
+        assert!(
+            stderr(&out).contains(&damaged) && stderr(&out).contains("1 file could not be read"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // Written to a file: still 3, and the file is there.
+    let file = sb.tmp.path().join("summary.md");
+    sb.assert_cmd()
+        .args(["export", "--since", "all", "--out"])
+        .arg(&file)
+        .assert()
+        .code(3);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("the good one")
+    );
 }

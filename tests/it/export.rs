@@ -488,7 +488,7 @@ fn the_json_summary_validates_against_the_shipped_schema() {
             .map(|e| format!("{} at {}", e, e.instance_path()))
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
-        assert_eq!(doc["schema"], "mentalog.summary/2");
+        assert_eq!(doc["schema"], "mentalog.summary/3");
         assert_eq!(doc["glance"]["entries"], 4);
     }
     // An empty period.
@@ -637,6 +637,7 @@ fn pseudonymized_exports_name_no_one() {
 #[test]
 fn nothing_in_the_period_is_success_and_says_so() {
     let sb = Sandbox::new();
+    sb.create_data();
     for (format, says) in [
         ("md", "No shared entries in this period."),
         ("text", "No shared entries in this period."),
@@ -805,7 +806,7 @@ fn nothing_invisible_or_terminal_driving_gets_through() {
             "{format}"
         );
         assert!(
-            out.contains("2Jscreen and reversed"),
+            out.contains("screen and reversed"),
             "{format}: the words stay"
         );
     }
@@ -1255,6 +1256,7 @@ fn no_use_of_the_safety_steps_is_said_the_same_way_in_every_format_and_template(
         private_yes,
     ]);
     let empty = Sandbox::new();
+    empty.create_data();
     for sb in [&quiet, &empty] {
         for format in HUMAN {
             let out = export(sb, &["--format", format]);
@@ -1420,4 +1422,400 @@ fn share_shares_a_lane_entry_whole_and_unshare_takes_back_all_of_it() {
             "{format}"
         );
     }
+}
+
+// --- Where --out may write -----------------------------------------------------
+
+/// Runs `export --out <target>` with no terminal; returns the exit code and stderr.
+fn export_to(sb: &Sandbox, target: &std::path::Path) -> (i32, String) {
+    let out = sb
+        .cmd()
+        .args(["export", "--since", "all", "--out"])
+        .arg(target)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn out_refuses_the_data_folder_the_config_and_anything_that_is_not_a_file() {
+    let sb = fixture();
+    sb.write_plan("Ring Sam on 0123.\n");
+    let plan = sb.data().join("plan.md");
+    let entry = sb.entry_files()[0].clone();
+    let entry_before = std::fs::read(&entry).unwrap();
+
+    // Into the data folder: the crisis plan, an entry, a new file there, and
+    // the same through a symbolic link to the folder.
+    let link = sb.tmp.path().join("journal-link");
+    std::os::unix::fs::symlink(sb.data(), &link).unwrap();
+    for target in [
+        plan.clone(),
+        entry.clone(),
+        sb.data().join("summary.md"),
+        link.join("plan.md"),
+        link.join("summary.md"),
+    ] {
+        let (code, err) = export_to(&sb, &target);
+        assert_eq!(code, 2, "{}: {err}", target.display());
+        assert!(
+            err.contains("data folder") && err.contains(&target.display().to_string()),
+            "{}: {err}",
+            target.display()
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&plan).unwrap(),
+        "Ring Sam on 0123.\n"
+    );
+    assert_eq!(std::fs::read(&entry).unwrap(), entry_before);
+    assert!(!sb.data().join("summary.md").exists());
+
+    // The config file.
+    let config_before = std::fs::read(sb.config()).unwrap();
+    let (code, err) = export_to(&sb, &sb.config());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("config"), "{err}");
+    assert_eq!(std::fs::read(sb.config()).unwrap(), config_before);
+
+    // A symbolic link (even to a file that may be written), a folder, a FIFO.
+    let elsewhere = sb.tmp.path().join("elsewhere.md");
+    std::fs::write(&elsewhere, "keep me").unwrap();
+    let symlink = sb.tmp.path().join("summary-link.md");
+    std::os::unix::fs::symlink(&elsewhere, &symlink).unwrap();
+    let folder = sb.tmp.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    let fifo = sb.tmp.path().join("a-fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (target, why) in [
+        (&symlink, "symbolic link"),
+        (&folder, "folder"),
+        (&fifo, "FIFO"),
+    ] {
+        let (code, err) = export_to(&sb, target);
+        assert_eq!(code, 2, "{}: {err}", target.display());
+        assert!(
+            err.contains(why) && err.contains(&target.display().to_string()),
+            "{}: {err}",
+            target.display()
+        );
+    }
+    assert!(
+        std::fs::symlink_metadata(&symlink)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "keep me");
+    assert!(folder.is_dir());
+    {
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+
+    // An ordinary file outside is replaced.
+    let (code, err) = export_to(&sb, &elsewhere);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::read_to_string(&elsewhere)
+            .unwrap()
+            .contains("For the next session")
+    );
+}
+
+/// Runs `export --out` in-process as in a terminal, answering the question
+/// with `yes`; returns the question asked.
+fn asked(sb: &Sandbox, target: &std::path::Path, yes: bool) -> String {
+    use mentalog::cli::{Command, ExportArgs, ExportFormat};
+    use mentalog::prompt::{Reply, Scripted};
+    let p = Scripted::new([Reply::Confirm(yes)]);
+    let paths = mentalog::paths::Paths {
+        data: sb.data(),
+        config: sb.config(),
+    };
+    let config = mentalog::config::Config::load(&sb.config());
+    let now = DateTime::parse_from_rfc3339(crate::sandbox::NOW).unwrap();
+    let mut ctx = mentalog::context::Context::new(paths, config, now, Box::new(p.clone()));
+    let command = Command::Export(ExportArgs {
+        format: ExportFormat::Md,
+        out: Some(target.to_path_buf()),
+        since: Some("all".into()),
+        until: None,
+        preview: false,
+        yes: false,
+        pseudonymize: false,
+        template: None,
+    });
+    mentalog::run_in(&mut ctx, &command).unwrap();
+    assert_eq!(p.remaining(), 0);
+    p.text()
+}
+
+#[test]
+fn the_question_says_when_it_replaces_an_existing_file() {
+    let sb = fixture();
+    let file = sb.tmp.path().join("for-my-therapist.md");
+    let question = asked(&sb, &file, false);
+    assert!(
+        question.contains(&format!("Write this to {}?", file.display())),
+        "{question}"
+    );
+    assert!(!file.exists());
+
+    std::fs::write(&file, "last month's summary").unwrap();
+    let question = asked(&sb, &file, false);
+    assert!(
+        question.contains(&format!(
+            "Replace the existing file {} with this summary?",
+            file.display()
+        )),
+        "{question}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "last month's summary"
+    );
+    asked(&sb, &file, true);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("For the next session")
+    );
+}
+
+#[test]
+fn a_write_that_fails_halfway_leaves_the_old_summary_whole() {
+    let sb = fixture();
+    let file = sb.tmp.path().join("summary.md");
+    std::fs::write(&file, "the old summary").unwrap();
+    // A file size limit of 1 KiB: the summary cannot be written whole. The
+    // signal that would kill the writer is ignored, so the write fails instead.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 2; exec \"$@\"")
+        .arg("sh")
+        .arg(crate::sandbox::BIN)
+        .args(["export", "--since", "all", "--out"])
+        .arg(&file)
+        .envs(
+            sb.cmd()
+                .get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
+        .env("MENTALOG_DIR", sb.data())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&file.display().to_string()), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "the old summary");
+    let left: Vec<_> = std::fs::read_dir(sb.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+// --- Templates with a budget ------------------------------------------------------
+
+#[test]
+fn a_runaway_template_fails_naming_the_template() {
+    let sb = fixture();
+    for (name, source) in [
+        ("list.md", "{{ [0] * 100000000 }}"),
+        ("indent.txt", "{{ ' ' | indent(1000000000) }}"),
+        ("repeat.md", "{{ 'x' * 1000000000 }}"),
+        ("quote.md", "{{ \"a\\nb\\nc\" | blockquote(1000000000) }}"),
+        (
+            "loops.md",
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+        ),
+        (
+            "output.txt",
+            "{% for a in range(100000) %}{% for b in range(1000) %}xxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
+        ),
+    ] {
+        let path = sb.tmp.path().join(name);
+        std::fs::write(&path, source).unwrap();
+        let format = if name.ends_with(".txt") { "text" } else { "md" };
+        let out = sb
+            .cmd()
+            .args(["export", "--since", "all", "--format", format, "--template"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.contains(&path.display().to_string()) && err.contains("budget"),
+            "{name}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{name}");
+    }
+}
+
+/// `n` shared entries with every part of the summary filled in, a day apart.
+fn long_journal(n: usize) -> Sandbox {
+    let words = "A few sentences about what happened, who was there and what was said. ".repeat(6);
+    let start = DateTime::parse_from_rfc3339("2025-01-01T20:00:00+01:00").unwrap();
+    let entries: Vec<Entry> = (0..n)
+        .map(|i| {
+            let created = (start + chrono::Duration::days(i as i64)).to_rfc3339();
+            let mut e = entry(
+                &format!("{i:08x}{:024x}", i * 7919),
+                &created,
+                true,
+                vec![
+                    rating(keys::ARRIVAL_DISTRESS, (i % 9) as u8),
+                    safety(if i % 50 == 0 { "not sure" } else { "no" }),
+                    text(keys::WHAT_HAPPENED, &words),
+                    feelings(&[("hurt", 6), ("lonely", 7), ("angry", 3)]),
+                    a(
+                        keys::OTHER_WHO,
+                        Kind::ShortText,
+                        Value::Text(format!("Person {}", i % 7)),
+                    ),
+                    text(keys::OTHER_FEELING, &words),
+                    rating(keys::OTHER_CERTAINTY, 6),
+                    text(keys::OTHER_ALTERNATIVE, &words),
+                    rating(keys::AFTER_DISTRESS, 3),
+                    text(keys::SHARE_TOPIC, "Something to talk about."),
+                ],
+            );
+            e.nudge = Some(NudgeRecord {
+                id: "a-little-less-sure".into(),
+                text: "What would you need to see or hear to feel a little less sure?".into(),
+                answer: Some(words.clone()),
+                after: Some(keys::OTHER_CERTAINTY.into()),
+                shown_after: None,
+            });
+            e.plan_opened = Some(1);
+            e
+        })
+        .collect();
+    journal(&entries)
+}
+
+#[test]
+fn a_long_journal_renders_through_a_copy_of_each_built_in_template() {
+    let sb = long_journal(500);
+    for (format, file) in [
+        ("md", "summary.md"),
+        ("html", "summary.html"),
+        ("text", "summary.txt"),
+    ] {
+        let copy = sb.tmp.path().join(file);
+        std::fs::copy(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("templates")
+                .join(file),
+            &copy,
+        )
+        .unwrap();
+        let args = ["--since", "all", "--format", format];
+        let built_in = sb.assert_cmd().arg("export").args(args).assert().success();
+        let own = sb
+            .assert_cmd()
+            .arg("export")
+            .args(args)
+            .arg("--template")
+            .arg(&copy)
+            .assert()
+            .success();
+        assert_eq!(
+            own.get_output().stdout,
+            built_in.get_output().stdout,
+            "{format}"
+        );
+    }
+}
+
+// --- A summary with files skipped says so ------------------------------------------
+
+const INCOMPLETE: &str =
+    "This summary may be incomplete: some files in the journal could not be read.";
+
+#[test]
+fn a_summary_with_files_skipped_says_it_may_be_incomplete_in_every_format() {
+    let sb = fixture();
+    let mine = sb.tmp.path().join("mine.txt");
+    std::fs::write(
+        &mine,
+        "{% if s.incomplete %}INCOMPLETE{% else %}WHOLE{% endif %}\n",
+    )
+    .unwrap();
+    let run = |sb: &Sandbox, args: &[&str]| {
+        let out = sb
+            .cmd()
+            .args(["export", "--since", "2026-03-01", "--until", "2026-03-31"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let whole: Vec<String> = FORMATS
+        .iter()
+        .map(|f| run(&sb, &["--format", f]).1)
+        .collect();
+    for (format, out) in FORMATS.iter().zip(&whole) {
+        assert!(!out.contains(INCOMPLETE), "{format}: {out}");
+    }
+    assert_eq!(
+        run(
+            &sb,
+            &["--format", "text", "--template", mine.to_str().unwrap()]
+        )
+        .1,
+        "WHOLE\n"
+    );
+
+    // A damaged file, dated outside the period even: it could be anything.
+    let dir = sb.entry_files()[0].parent().unwrap().to_path_buf();
+    std::fs::write(dir.join("2026-01-01T10-00-00-bad00000.json"), "{ not json").unwrap();
+    for (format, before) in FORMATS.iter().zip(&whole) {
+        let (code, out, err) = run(&sb, &["--format", format]);
+        assert_eq!(code, Some(3), "{format}: {err}");
+        assert!(
+            err.contains("bad00000.json") && err.contains("1 file"),
+            "{err}"
+        );
+        if *format == "json" {
+            let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(doc["incomplete"], true);
+            let schema: serde_json::Value =
+                serde_json::from_str(include_str!("../../schemas/summary.schema.json")).unwrap();
+            assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&doc));
+        } else {
+            assert_eq!(out.matches(INCOMPLETE).count(), 1, "{format}: {out}");
+        }
+        // One line more and nothing else: no count, no name.
+        let extra: Vec<&str> = out
+            .lines()
+            .filter(|l| !before.lines().any(|b| b == *l))
+            .collect();
+        assert!(extra.len() <= 1 || *format == "json", "{format}: {extra:?}");
+        assert!(
+            !out.contains("bad00000") && !out.contains("1 file"),
+            "{format}"
+        );
+    }
+    let (code, out, _) = run(
+        &sb,
+        &["--format", "text", "--template", mine.to_str().unwrap()],
+    );
+    assert_eq!((code, out.as_str()), (Some(3), "INCOMPLETE\n"));
 }

@@ -11,7 +11,7 @@ mod new;
 mod parsers;
 mod pseudonyms;
 mod pty;
-mod sanitise;
 mod sandbox;
+mod sanitise;
 mod screen;
 mod store;
