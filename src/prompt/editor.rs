@@ -8,6 +8,30 @@ use std::process::Command;
 use super::PromptError;
 use crate::signal;
 
+/// `answer-XXXX.open` beside the answer file, locked while the editor is
+/// open and removed when it closes; `Store::leftover_edits` passes over an
+/// answer file whose mark is held.
+struct OpenMark {
+    path: std::path::PathBuf,
+    _file: Option<std::fs::File>,
+}
+
+impl OpenMark {
+    fn new(answer: &Path) -> OpenMark {
+        let path = answer.with_extension("open");
+        let file = std::fs::File::create(&path)
+            .ok()
+            .filter(|f| f.lock().is_ok());
+        OpenMark { path, _file: file }
+    }
+}
+
+impl Drop for OpenMark {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// The number of SIGINT on every Unix mentalog runs on.
 const SIGINT: i32 = 2;
 
@@ -42,9 +66,11 @@ pub fn run_editor(command: &str, dir: &Path, initial: &str) -> Result<Option<Str
             PromptError::Editor(format!("cannot create a file in {}: {e}", dir.display()))
         })?;
     std::fs::write(file.path(), initial)?;
-    // Held while the editor is open, so that another mentalog never takes
-    // this file for one left behind.
-    let _ = file.as_file().lock();
+    // A lock held while the editor is open, so that another mentalog never
+    // takes this file for one left behind. It is on a file of its own:
+    // editors that save by writing a new file and renaming it over the old
+    // one would drop a lock held on the answer file itself.
+    let _open = OpenMark::new(file.path());
     signal::child_started();
     let status = Command::new(program).args(args).arg(file.path()).status();
     // Ctrl-C reaches the editor and us alike; the handler may run late.
@@ -52,7 +78,16 @@ pub fn run_editor(command: &str, dir: &Path, initial: &str) -> Result<Option<Str
     let interrupted = signal::child_finished(killed);
     let status = status
         .map_err(|e| PromptError::Editor(format!("cannot start your editor ({command}): {e}")))?;
-    let written = std::fs::read_to_string(file.path()).unwrap_or_default();
+    let written = match std::fs::read_to_string(file.path()) {
+        Ok(w) => w,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(PromptError::Editor(format!(
+                "the file your editor was writing in ({}) is gone, so nothing was taken",
+                file.path().display()
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let written = written.trim_end();
     if interrupted {
         // The file goes with `file`; its words go into the draft.

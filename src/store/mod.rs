@@ -177,7 +177,9 @@ impl Store {
                 let meta = fs::symlink_metadata(&path)
                     .ok()
                     .filter(fs::Metadata::is_file)?;
-                if atomic::is_held(&path) {
+                // An editor still open on it holds its mark (see prompt::editor).
+                let mark = path.with_extension("open");
+                if atomic::is_held(&path) || (mark.is_file() && atomic::is_held(&mark)) {
                     return None;
                 }
                 let text = read_limited(&path, MAX_ENTRY_BYTES, "editor file").ok()?;
@@ -199,6 +201,7 @@ impl Store {
                 self.editing_dir().display()
             );
         }
+        let _ = fs::remove_file(path.with_extension("open"));
         match fs::remove_file(path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => {
                 Err(e).with_context(|| format!("cannot remove {}", path.display()))

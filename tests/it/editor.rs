@@ -73,3 +73,62 @@ fn an_editor_that_fails_is_reported_and_its_text_not_taken() {
     let empty = script(tmp.path(), "empty.sh", ": > \"$f\"");
     assert_eq!(run_editor(&empty, &editing, "").unwrap(), None);
 }
+
+/// An editor that saves by writing a new file and renaming it over the old
+/// one (as vim and Emacs do by default) is still open: another mentalog must
+/// not take its file for one left behind, and its words come back.
+#[test]
+fn a_file_open_in_an_editor_that_saves_by_rename_is_never_taken_for_a_leftover() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = mentalog::store::Store::new(tmp.path().join("data"));
+    let editing = store.create_editing_dir().unwrap();
+    let go_on = tmp.path().join("go-on");
+    let editor = script(
+        tmp.path(),
+        "rename.sh",
+        &format!(
+            "printf 'Written while another mentalog looked.\\n' > \"$f.new\"\nmv \"$f.new\" \"$f\"\nwhile [ ! -e '{}' ]; do sleep 0.05; done",
+            go_on.display()
+        ),
+    );
+    // The editor script ends whatever happens to this test.
+    struct GoOn(std::path::PathBuf);
+    impl Drop for GoOn {
+        fn drop(&mut self) {
+            let _ = std::fs::write(&self.0, "");
+        }
+    }
+    let finish = GoOn(go_on);
+    let dir = editing.clone();
+    let run = std::thread::spawn(move || run_editor(&editor, &dir, ""));
+    // Wait until the editor has saved, by rename.
+    let mut saved = false;
+    for _ in 0..400 {
+        let texts: Vec<String> = std::fs::read_dir(&editing)
+            .unwrap()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        if texts.iter().any(|t| t.starts_with("Written while")) {
+            saved = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(saved, "the editor script never saved");
+    assert!(
+        store.leftover_edits().is_empty(),
+        "an open editor's file was listed as left over"
+    );
+    drop(finish);
+    let text = run.join().unwrap().unwrap();
+    assert_eq!(
+        text.as_deref(),
+        Some("Written while another mentalog looked.")
+    );
+    assert_eq!(
+        std::fs::read_dir(&editing).unwrap().count(),
+        0,
+        "nothing left behind"
+    );
+}
