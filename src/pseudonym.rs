@@ -238,7 +238,11 @@ const ABBREVIATIONS: &[&str] = &["mr", "mrs", "ms", "dr", "st", "prof", "jr", "s
 /// so that "Anna Berg" wins over "Anna".
 #[derive(Debug, Default)]
 pub struct Pseudonyms {
-    pairs: Vec<(Vec<char>, String)>,
+    /// (the name folded, its label, whether it is replaced in lowercase
+    /// too). Names are replaced in any case, except a name that is also a
+    /// common word ("Will", "Rose", "Mark") written only with a capital:
+    /// "I will wait" keeps its "will".
+    pairs: Vec<(Vec<char>, String, bool)>,
 }
 
 /// One person: the name as first written, what to call them, and every
@@ -313,8 +317,12 @@ impl Pseudonyms {
             };
             for name in person.names {
                 let lower: Vec<char> = fold(&name).chars().collect();
-                if !lower.is_empty() && !pairs.iter().any(|(l, _)| *l == lower) {
-                    pairs.push((lower, label.clone()));
+                let any_case = !name.chars().any(char::is_uppercase)
+                    || !WORD_NAMES.contains(&fold(&name).as_str());
+                match pairs.iter_mut().find(|(l, _, _)| *l == lower) {
+                    Some(pair) => pair.2 |= any_case,
+                    None if !lower.is_empty() => pairs.push((lower, label.clone(), any_case)),
+                    None => {}
                 }
             }
         }
@@ -383,7 +391,7 @@ impl Pseudonyms {
         let label_words: BTreeSet<String> = self
             .pairs
             .iter()
-            .flat_map(|(_, label)| {
+            .flat_map(|(_, label, _)| {
                 label
                     .split(|c: char| !is_word(c))
                     .filter(|w| !w.is_empty())
@@ -433,9 +441,10 @@ impl Pseudonyms {
         if i > 0 && is_word(chars[i - 1]) {
             return None;
         }
-        self.pairs.iter().find_map(|(name, label)| {
+        self.pairs.iter().find_map(|(name, label, any_case)| {
             match_at(chars, i, name)
                 .filter(|len| chars.get(i + len).is_none_or(|c| !is_word(*c)))
+                .filter(|_| *any_case || !chars[i].is_lowercase())
                 .map(|len| (len, label.as_str()))
         })
     }
@@ -593,6 +602,16 @@ fn strip_possessive(word: &str) -> String {
 }
 
 /// NFC, then lowercase: how names are compared.
+/// First names that are also everyday words: in lowercase they are most
+/// likely the word.
+const WORD_NAMES: &[&str] = &[
+    "amber", "angel", "april", "art", "autumn", "bill", "bob", "carol", "chase", "daisy",
+    "dawn", "don", "drew", "faith", "frank", "grace", "guy", "hazel", "heather", "holly",
+    "hope", "iris", "ivy", "jack", "jay", "jean", "joy", "june", "lance", "lily", "mark",
+    "max", "may", "pat", "patience", "pearl", "penny", "ray", "rich", "robin", "rose",
+    "ruby", "sandy", "sky", "summer", "sunny", "victor", "violet", "will",
+];
+
 fn fold(s: &str) -> String {
     s.nfc().flat_map(char::to_lowercase).collect()
 }
