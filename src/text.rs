@@ -113,7 +113,13 @@ fn sanitise(s: &str, mut emit: impl FnMut(char) -> fmt::Result) -> fmt::Result {
             C1_CSI => skip_csi(&mut chars),
             C1_OSC => skip_string(&mut chars, Str::Osc),
             C1_DCS | C1_SOS | C1_PM | C1_APC => skip_string(&mut chars, Str::Other),
-            '\n' | '\t' => emit(c)?,
+            '\n' => emit(c)?,
+            // A tab is a control too; four spaces keep a pasted table readable.
+            '\t' => {
+                for _ in 0..4 {
+                    emit(' ')?;
+                }
+            }
             '\u{2028}' | '\u{2029}' => emit('\n')?,
             c if hidden(c) => {}
             c => emit(c)?,
@@ -186,7 +192,7 @@ mod tests {
 
     #[test]
     fn controls_go_but_newline_and_tab() {
-        assert_eq!(clean("a\r\nb\tc\u{7}\u{8}\u{7f}\u{85}d"), "a\nb\tcd");
+        assert_eq!(clean("a\r\nb\tc\u{7}\u{8}\u{7f}\u{85}d"), "a\nb    cd");
     }
 
     #[test]
@@ -237,7 +243,7 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_untouched() {
-        let s = "Zoë said “no” — 7/10, ok? [x] (ja) 日本語 🙂\nnext\tline";
+        let s = "Zoë said “no” — 7/10, ok? [x] (ja) 日本語 🙂\nnext line";
         assert_eq!(clean(s), s);
     }
 }

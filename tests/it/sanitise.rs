@@ -322,7 +322,7 @@ fn invisible_characters_leave_no_trace_in_show_or_any_export() {
 /// Whether `c` may come out of the sanitiser.
 fn allowed(c: char) -> bool {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
-    let control = c.is_control() && c != '\n' && c != '\t';
+    let control = c.is_control() && c != '\n';
     let format =
         c.general_category() == GeneralCategory::Format && c != '\u{200C}' && c != '\u{200D}';
     let tag = ('\u{E0000}'..='\u{E007F}').contains(&c);
