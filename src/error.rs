@@ -12,7 +12,7 @@ pub enum Error {
     /// The command did its work, but some files could not be read; they were
     /// named on stderr and skipped. Exit 3: written, but incomplete.
     #[error(
-        "{} could not be read and {} skipped (named above; nothing was changed)",
+        "{} could not be read and {} skipped (named above, and left as they are)",
         files(*.0),
         if *.0 == 1 { "was" } else { "were" }
     )]
@@ -92,7 +92,7 @@ mod tests {
         assert_eq!(exit_code(&anyhow::anyhow!("x")), 1);
         assert_eq!(
             Error::Skipped(2).to_string(),
-            "2 files could not be read and were skipped (named above; nothing was changed)"
+            "2 files could not be read and were skipped (named above, and left as they are)"
         );
     }
 }

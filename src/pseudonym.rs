@@ -605,11 +605,11 @@ fn strip_possessive(word: &str) -> String {
 /// First names that are also everyday words: in lowercase they are most
 /// likely the word.
 const WORD_NAMES: &[&str] = &[
-    "amber", "angel", "april", "art", "autumn", "bill", "bob", "carol", "chase", "daisy",
-    "dawn", "don", "drew", "faith", "frank", "grace", "guy", "hazel", "heather", "holly",
-    "hope", "iris", "ivy", "jack", "jay", "jean", "joy", "june", "lance", "lily", "mark",
-    "max", "may", "pat", "patience", "pearl", "penny", "ray", "rich", "robin", "rose",
-    "ruby", "sandy", "sky", "summer", "sunny", "victor", "violet", "will",
+    "amber", "angel", "april", "art", "autumn", "bill", "bob", "carol", "chase", "daisy", "dawn",
+    "don", "drew", "faith", "frank", "grace", "guy", "hazel", "heather", "holly", "hope", "iris",
+    "ivy", "jack", "jay", "jean", "joy", "june", "lance", "lily", "mark", "max", "may", "pat",
+    "patience", "pearl", "penny", "ray", "rich", "robin", "rose", "ruby", "sandy", "sky", "summer",
+    "sunny", "victor", "violet", "will",
 ];
 
 fn fold(s: &str) -> String {

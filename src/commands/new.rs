@@ -77,6 +77,21 @@ fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+/// Answers from a pipe, up to the limit of one entry.
+fn read_pipe(pipe: impl Read, name: &str) -> Result<String> {
+    let mut text = String::new();
+    pipe.take(store::MAX_ENTRY_BYTES + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read the answers in {name}"))?;
+    if text.len() as u64 > store::MAX_ENTRY_BYTES {
+        anyhow::bail!(
+            "the answers in {name} are larger than the limit of {} MiB for one entry; nothing was saved",
+            store::MAX_ENTRY_BYTES / (1024 * 1024)
+        );
+    }
+    Ok(text)
+}
+
 /// `new --answers FILE`: checks every answer against the pack before saving anything.
 fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
     let name = if file == Path::new("-") {
@@ -85,18 +100,15 @@ fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
         file.display().to_string()
     };
     let text = if file == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .take(store::MAX_ENTRY_BYTES + 1)
-            .read_to_string(&mut text)
+        read_pipe(std::io::stdin(), &name)?
+    } else if file
+        .metadata()
+        .is_ok_and(|m| std::os::unix::fs::FileTypeExt::is_fifo(&m.file_type()))
+    {
+        // `--answers <(…)`: a pipe the person made.
+        let pipe = std::fs::File::open(file)
             .with_context(|| format!("cannot read the answers in {name}"))?;
-        if text.len() as u64 > store::MAX_ENTRY_BYTES {
-            anyhow::bail!(
-                "the answers in {name} are larger than the limit of {} MiB for one entry; nothing was saved",
-                store::MAX_ENTRY_BYTES / (1024 * 1024)
-            );
-        }
-        text
+        read_pipe(pipe, &name)?
     } else {
         store::read_limited(file, store::MAX_ENTRY_BYTES, "answers file")?
     };
@@ -225,9 +237,12 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
     if draft.is_none()
         && let Some(lane) = follow_up_due(store)?
     {
-        let mut state = store.read_state();
-        state.follow_up_offered = Some(lane.id.clone());
-        if let Err(e) = store.write_state(&state) {
+        let written = store.lock().and_then(|_lock| {
+            let mut state = store.read_state();
+            state.follow_up_offered = Some(lane.id.clone());
+            store.write_state(&state)
+        });
+        if let Err(e) = written {
             eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
         }
         let day = lane.created.format("%a %-d %b").to_string();

@@ -97,6 +97,23 @@ fn edit(ctx: &mut Context, plan: &str) -> Result<()> {
     ctx.store.create_editing_dir()?;
     match ctx.prompter.edit("Your crisis plan", plan) {
         Ok(Some(text)) => {
+            // The plan is read, edited for as long as it takes, and written
+            // back: if it changed meanwhile (another terminal), neither
+            // version is lost.
+            let _lock = ctx.store.lock()?;
+            let now = ctx
+                .store
+                .read_plan()?
+                .unwrap_or_else(|| TEMPLATE.to_string());
+            if now != plan {
+                let stamp = (ctx.clock)().format("%Y-%m-%dT%H-%M-%S");
+                let path = ctx.store.editing_dir().join(format!("plan-{stamp}.md"));
+                crate::store::write_new(&path, format!("{text}\n").as_bytes())?;
+                anyhow::bail!(
+                    "your crisis plan was changed elsewhere while you edited it, so it was not replaced; what you wrote is kept in {}",
+                    path.display()
+                );
+            }
             ctx.store.write_plan(&format!("{text}\n"))?;
             eprintln!(
                 "Your crisis plan is saved in {}",

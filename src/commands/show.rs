@@ -15,7 +15,16 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
     if args.json {
         let bytes = std::fs::read(&stored.path)
             .with_context(|| format!("cannot read {}", stored.path.display()))?;
-        out.write_all(&bytes)?;
+        // The stored bytes for a script; a terminal gets them through the gate.
+        if std::io::IsTerminal::is_terminal(&out) {
+            write!(
+                out,
+                "{}",
+                crate::text::Shown(&String::from_utf8_lossy(&bytes))
+            )?;
+        } else {
+            out.write_all(&bytes)?;
+        }
     } else {
         journal::show(&mut out, &stored.entry)?;
     }

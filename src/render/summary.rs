@@ -47,6 +47,10 @@ pub struct TemplateError(pub String);
 
 /// Renders the summary. `template` is a clinic's own template source for
 /// the Markdown, HTML or text format, with its name for messages.
+/// Said in every summary written while files were skipped.
+pub const INCOMPLETE: &str =
+    "This summary may be incomplete: some files in the journal could not be read.";
+
 pub fn render(
     summary: &Summary,
     format: Format,
@@ -82,6 +86,11 @@ pub fn render(
         })
         .map_err(|e| TemplateError(format!("cannot render the template {shown}: {e}")))?;
     match rx.recv_timeout(budget.time) {
+        // A clinic's template that leaves out the notice still carries it:
+        // a reader must never take a partial summary for a whole one.
+        Ok(Ok(out)) if summary.incomplete && !out.contains(INCOMPLETE) => {
+            Ok(format!("{INCOMPLETE}\n\n{out}"))
+        }
         Ok(result) => result,
         Err(RecvTimeoutError::Timeout) => Err(budget.exceeded(shown, "took longer")),
         Err(RecvTimeoutError::Disconnected) => Err(TemplateError(format!(

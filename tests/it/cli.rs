@@ -512,3 +512,27 @@ fn a_damaged_file_makes_list_show_and_export_exit_3_after_printing_the_rest() {
             .contains("the good one")
     );
 }
+
+#[test]
+fn answers_may_come_from_a_pipe_the_person_made() {
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd();
+    cmd.args([
+        "-c",
+        &format!(
+            "exec '{}' new --answers <(cat examples/answers.json)",
+            crate::sandbox::BIN
+        ),
+    ]);
+    let shell = std::process::Command::new("bash")
+        .args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .unwrap();
+    assert!(
+        shell.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shell.stderr)
+    );
+    assert_eq!(sb.entry_files().len(), 1);
+}

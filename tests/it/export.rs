@@ -1813,9 +1813,32 @@ fn a_summary_with_files_skipped_says_it_may_be_incomplete_in_every_format() {
             "{format}"
         );
     }
+    // A clinic's template gets `s.incomplete`; the notice itself goes first
+    // unless the template writes it, so no template can leave it out.
     let (code, out, _) = run(
         &sb,
         &["--format", "text", "--template", mine.to_str().unwrap()],
     );
-    assert_eq!((code, out.as_str()), (Some(3), "INCOMPLETE\n"));
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(3), format!("{INCOMPLETE}\n\nINCOMPLETE\n").as_str())
+    );
+    let silent = sb.tmp.path().join("silent.txt");
+    std::fs::write(&silent, "Entries: {{ s.glance.entries }}\n").unwrap();
+    let (_, out, _) = run(
+        &sb,
+        &["--format", "md", "--template", silent.to_str().unwrap()],
+    );
+    assert_eq!(out.matches(INCOMPLETE).count(), 1, "{out}");
+    let own = sb.tmp.path().join("own.txt");
+    std::fs::write(
+        &own,
+        "{% if s.incomplete %}This summary may be incomplete: some files in the journal could not be read.{% endif %}\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(
+        &sb,
+        &["--format", "md", "--template", own.to_str().unwrap()],
+    );
+    assert_eq!(out.matches(INCOMPLETE).count(), 1, "written once: {out}");
 }

@@ -141,7 +141,12 @@ fn a_name_goes_in_every_case_as_a_whole_word() {
     );
     // A name that is also a word keeps the word where it is written small.
     assert_eq!(
-        swapped("Will", "Will said he will call. I will wait for Will today.", &[]).1,
+        swapped(
+            "Will",
+            "Will said he will call. I will wait for Will today.",
+            &[]
+        )
+        .1,
         "W. said he will call. I will wait for W. today."
     );
     // Unless the person wrote the name small themselves.
