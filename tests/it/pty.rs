@@ -1398,7 +1398,9 @@ fn ctrl_c_with_the_editor_open_keeps_its_text_for_the_next_walk() {
         let mut cmd = sb.cmd();
         cmd.arg("new")
             .env("MENTALOG_NOW", now)
-            .env("EDITOR", &editor);
+            // Through sh: a script just written can be "busy" while
+            // another test thread forks.
+            .env("EDITOR", format!("sh '{}'", editor.display()));
         Walk::spawn(cmd, Term::default())
     };
 
