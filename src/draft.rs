@@ -122,10 +122,7 @@ impl Draft {
 
     /// The distress of the latest arrival check.
     pub fn latest_arrival(&self) -> Option<u8> {
-        self.rechecks.last().map(|r| r.distress).or_else(|| {
-            self.answer(keys::ARRIVAL_DISTRESS)
-                .and_then(|a| a.value.as_rating())
-        })
+        entry::latest_arrival(&self.rechecks, &self.answers)
     }
 
     /// The finished entry. Only an explicit yes shares it; a safety-lane

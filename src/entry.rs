@@ -363,10 +363,7 @@ impl Entry {
     /// The distress of the latest arrival check: a recheck on resuming, or
     /// the first one.
     pub fn latest_arrival(&self) -> Option<u8> {
-        self.rechecks
-            .last()
-            .map(|r| r.distress)
-            .or_else(|| self.rating(keys::ARRIVAL_DISTRESS))
+        latest_arrival(&self.rechecks, &self.answers)
     }
 
     /// Whether distress at the end reached `threshold` or rose by `rise` or
@@ -378,12 +375,6 @@ impl Entry {
             threshold,
             rise,
         )
-    }
-
-    /// The safety answer when it was "yes" or "not sure".
-    pub fn worrying_answer(&self) -> Option<&str> {
-        self.text(keys::ARRIVAL_SAFETY)
-            .filter(|a| *a == "yes" || *a == "not sure")
     }
 
     /// The first eight characters of the id, used in file names and listings.
@@ -420,6 +411,17 @@ impl Entry {
         }
         Ok(())
     }
+}
+
+/// The distress of the latest arrival check among `rechecks` and `answers`:
+/// the last recheck on resuming, or the first check.
+pub fn latest_arrival(rechecks: &[Recheck], answers: &[Answer]) -> Option<u8> {
+    rechecks.last().map(|r| r.distress).or_else(|| {
+        answers
+            .iter()
+            .find(|a| a.key == keys::ARRIVAL_DISTRESS)
+            .and_then(|a| a.value.as_rating())
+    })
 }
 
 /// See [`Entry::distress_rose`].

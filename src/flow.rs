@@ -640,11 +640,7 @@ impl<'a> Walk<'a, '_> {
         if asked && self.settings.count_plan_openings {
             *self.draft.plan_opened.get_or_insert(0) += 1;
         }
-        self.p.say("")?;
-        for line in self.settings.plan {
-            self.p.say(line)?;
-        }
-        self.p.say("")
+        say_plan(self.p, self.settings.plan)
     }
 
     /// A text answer. `/edit` writes it in the editor, `/plan` shows the
@@ -1068,7 +1064,7 @@ pub fn offer_follow_up(
     }
 }
 
-/// The crisis plan, asked for outside the walk's questions.
+/// The crisis plan between blank lines, at any question.
 fn say_plan(p: &mut dyn Prompter, plan: &[String]) -> Result<(), PromptError> {
     p.say("")?;
     for line in plan {

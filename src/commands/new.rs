@@ -482,20 +482,13 @@ fn follow_up_due(store: &Store) -> Result<Option<Entry>> {
     if !store.entries_dir().is_dir() {
         return Ok(None);
     }
-    let loaded = store.load()?;
-    let Some(newest) = loaded.entries.first() else {
+    // An entry that follows the lane entry is newer than it, so the newest
+    // being a lane entry means nothing follows it yet.
+    let Some(lane) = store.newest_entry()? else {
         return Ok(None);
     };
-    let lane = &newest.entry;
     let offered = store.read_state().follow_up_offered;
-    let followed = loaded
-        .entries
-        .iter()
-        .any(|s| s.entry.follows.as_deref() == Some(lane.id.as_str()));
-    Ok(
-        (lane.safety_lane && offered.as_deref() != Some(lane.id.as_str()) && !followed)
-            .then(|| lane.clone()),
-    )
+    Ok((lane.safety_lane && offered.as_deref() != Some(lane.id.as_str())).then_some(lane))
 }
 
 /// Offers the unfinished entries written with this pack, newest first,

@@ -18,7 +18,6 @@ pub use editor::{editor_command, run_editor};
 pub use plain::PlainPrompter;
 pub use scripted::{Reply, Scripted};
 pub use terminal::TerminalPrompter;
-pub use width::rows;
 
 /// Why a question got no answer.
 #[derive(Debug, thiserror::Error)]

@@ -312,6 +312,18 @@ impl Store {
         Ok(files)
     }
 
+    /// The entry in the file with the latest name, which is the newest but
+    /// for entries written within hours of each other in different time
+    /// zones (names carry each entry's own local time). Reads one file, not
+    /// the journal; `None` when there is none or it cannot be read.
+    pub fn newest_entry(&self) -> Result<Option<Entry>> {
+        let newest = self
+            .entry_files()?
+            .into_iter()
+            .max_by(|a, b| a.file_name().cmp(&b.file_name()));
+        Ok(newest.and_then(|path| read_entry(&path).ok()))
+    }
+
     /// Reads every entry, newest first. Damaged files (and anything else
     /// named `*.json` there, such as a FIFO or a dangling link) are
     /// reported, not fatal. Fails when the data folder does not exist.
