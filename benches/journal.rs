@@ -45,6 +45,8 @@ fn journal(n: usize) -> (tempfile::TempDir, Store) {
             follows: None,
             distress_rose: false,
             plan_opened: None,
+            focus: None,
+            measures: Vec::new(),
             answers: vec![
                 answer(
                     keys::ARRIVAL_DISTRESS,

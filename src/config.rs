@@ -22,9 +22,26 @@ pub struct Config {
     /// Count how often the crisis plan is opened during an entry, so the
     /// count can be shared. Off by default: while off, nothing is recorded.
     pub share_plan_openings: bool,
+    /// The pack for new entries (`mentalog pack use`): a built-in or an
+    /// installed pack's id.
+    pub pack: Option<String>,
+    /// The focus agreed in a session; overrides the pack's.
+    pub focus: Option<String>,
+    /// How often the person agreed to write ("2 per week"); overrides the pack's.
+    pub rhythm: Option<String>,
+    /// `mentalog due`: off unless turned on, and the person's own words.
+    pub due: Due,
     /// What could not be read, each naming the file and the place; the rest
     /// of the file is still used.
     pub problems: Vec<String>,
+}
+
+/// The `[due]` table.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub enabled: bool,
+    /// The line `due` prints, in the person's words; a neutral default.
+    pub words: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,6 +110,35 @@ impl Config {
         let mut openings = false;
         for (key, value) in table {
             match key.as_str() {
+                "pack" | "focus" | "rhythm" => match value.as_str() {
+                    Some(t) if !t.trim().is_empty() => {
+                        let t = Some(t.trim().to_string());
+                        match key.as_str() {
+                            "pack" => config.pack = t,
+                            "focus" => config.focus = t,
+                            _ => config.rhythm = t,
+                        }
+                    }
+                    _ => problem(format!(
+                        "{key} must be a text that is not empty, not {value}"
+                    )),
+                },
+                "due" => match value {
+                    toml::Value::Table(t) => {
+                        for (k, v) in t {
+                            match (k.as_str(), v) {
+                                ("enabled", toml::Value::Boolean(b)) => config.due.enabled = b,
+                                ("words", toml::Value::String(w)) if !w.trim().is_empty() => {
+                                    config.due.words = Some(w)
+                                }
+                                (k, v) => problem(format!(
+                                    "[due] {k} = {v} was ignored (known: enabled = true or false, words = \"...\")"
+                                )),
+                            }
+                        }
+                    }
+                    _ => problem("due must be a table such as [due] enabled = true".into()),
+                },
                 "plain" | "share_plan_openings" => match value.as_bool() {
                     Some(b) if key == "plain" => plain = b,
                     Some(b) => openings = b,
@@ -136,7 +182,7 @@ impl Config {
                     ),
                 },
                 other => problem(format!(
-                    "unknown setting `{other}` was ignored (known: safety_threshold, contacts, names, plain, share_plan_openings)"
+                    "unknown setting `{other}` was ignored (known: safety_threshold, contacts, names, plain, share_plan_openings, pack, focus, rhythm, due)"
                 )),
             }
         }

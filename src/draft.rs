@@ -156,6 +156,8 @@ impl Draft {
             follows: self.follows,
             distress_rose: self.distress_rose,
             plan_opened: self.plan_opened,
+            focus: None,
+            measures: Vec::new(),
         }
     }
 

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 /// Version 2 added what the safety lane and the walk record besides the
 /// answers (`safety_shared`, `plan`, `rechecks`, `follows`, `plan_opened`,
 /// an answer's `framing`, a nudge's `after`); version 1 files read as they are.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Version 3 added the focus (`focus`, and a `focus.about` answer), urge
+/// tracking answers, measure items (kind `scale`) and their scores.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Keys of the steps whose meaning the safety lane and the summary rely on.
 pub mod keys {
@@ -36,6 +38,13 @@ pub mod keys {
     pub const SAFETY_NOTE: &str = "safety.note";
     /// What the therapist may see of a safety-lane entry; not a pack step.
     pub const SAFETY_SHARE: &str = "safety.share";
+    /// Urge tracking at arrival, when the pack turns it on.
+    pub const ARRIVAL_URGE: &str = "arrival.urge";
+    pub const ARRIVAL_URGE_ACTED: &str = "arrival.urge_acted";
+    /// Whether the moment was about the focus, when there is one.
+    pub const FOCUS_ABOUT: &str = "focus.about";
+    /// Answers to measure items are stored under `measure.<id>.<item>`.
+    pub const MEASURE_PREFIX: &str = "measure.";
 }
 
 /// What sort of answer a step takes.
@@ -54,6 +63,8 @@ pub enum Kind {
     YesNoUnsure,
     /// A plain yes or no, stored as a boolean.
     YesNo,
+    /// A point on a measure's response scale, stored as a whole number.
+    Scale,
 }
 
 impl Kind {
@@ -70,6 +81,7 @@ impl Kind {
             Kind::Feelings => r#"a list of {"name": ..., "intensity": 0-10}"#,
             Kind::YesNoUnsure => r#""yes", "no" or "not sure""#,
             Kind::YesNo => "true or false",
+            Kind::Scale => "a whole number on the measure's scale",
         }
     }
 }
@@ -166,6 +178,22 @@ impl Value {
                 J::Bool(b) => Ok(Value::Bool(*b)),
                 _ => Err(wrong()),
             },
+            // `options` are the scale's points, as labels "0: never", "1", ...
+            Kind::Scale => {
+                let points: Vec<u64> = options
+                    .iter()
+                    .filter_map(|o| o.split(':').next()?.trim().parse().ok())
+                    .collect();
+                match json.as_u64() {
+                    Some(n) if points.contains(&n) => Ok(Value::Rating(n as u8)),
+                    _ => Err(format!(
+                        "expected a whole number from {} to {}, found {}",
+                        points.first().unwrap_or(&0),
+                        points.last().unwrap_or(&0),
+                        describe(json)
+                    )),
+                }
+            }
             Kind::Feelings => {
                 let list: Vec<Feeling> =
                     serde_json::from_value(json.clone()).map_err(|_| wrong())?;
@@ -190,6 +218,7 @@ impl Value {
             (Value::Text(t), Kind::YesNoUnsure) => YES_NO_UNSURE.contains(&t.as_str()),
             (Value::Rating(r), Kind::Rating) => *r <= 10,
             (Value::Bool(_), Kind::YesNo) => true,
+            (Value::Rating(_), Kind::Scale) => true,
             (Value::Feelings(f), Kind::Feelings) => {
                 f.iter().all(|f| f.intensity.is_none_or(|i| i <= 10))
             }
@@ -306,7 +335,7 @@ pub struct Recheck {
 }
 
 /// One journal entry, as stored in its JSON file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub schema: u32,
@@ -341,6 +370,40 @@ pub struct Entry {
     /// when the person has turned that on in the config.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_opened: Option<u32>,
+    /// The focus agreed with the therapist, as it read when the entry was
+    /// written, if the walk asked about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
+    /// Scores of the measures answered, computed when the entry was saved.
+    /// Never shown to the person; exported only when `show_scores` was on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<MeasureResult>,
+}
+
+/// A measure's scores in one entry, with the words the export must print.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureResult {
+    pub id: String,
+    pub title: String,
+    pub citation: String,
+    pub permission: String,
+    /// The pack allowed the export to show the scores.
+    pub show_scores: bool,
+    pub subscales: Vec<SubscaleResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscaleResult {
+    pub id: String,
+    pub title: String,
+    /// "sum" or "mean".
+    pub method: String,
+    /// `None` when too few items were answered.
+    pub score: Option<f64>,
+    pub answered: usize,
+    pub items: usize,
 }
 
 fn is_false(b: &bool) -> bool {

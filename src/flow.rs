@@ -20,20 +20,10 @@ const OWN_WORDS_ITEM: &str = "something else, in my own words";
 /// Names the own-words question of the feelings step, for an editor's text
 /// kept over Ctrl-C.
 const OWN_WORDS_KEY: &str = "self.feelings.own_words";
-/// Why the arrival check cannot be skipped.
-pub const ARRIVAL_NEEDED: &str =
-    "This one is needed so that mentalog can show your crisis plan when things are very hard.";
 const NO_WAY_BACK: &str = "There is no earlier question to go back to from here.";
 const NUDGE_OPTIONAL: &str = "This one is optional: press Enter to skip it.";
 
-/// The question at the end of the safety lane, and its three answers.
-pub const LANE_SHARE_QUESTION: &str = "May your therapist see that today was this hard?";
-pub const LANE_SHARE_HELP: &str = "Nothing is sent now: this only decides what goes into a summary when you export one. You can change it later with mentalog share or unshare.";
-pub const LANE_SHARE_ITEMS: [&str; 3] = [
-    "Yes, the whole entry, with what you wrote",
-    "Only that the safety steps opened today: the date, how strong your feelings were and your answer about safety, not what you wrote",
-    "No, keep it private: nothing of it will be in a summary",
-];
+pub use crate::pack::{ARRIVAL_NEEDED, LANE_SHARE_HELP, LANE_SHARE_ITEMS, LANE_SHARE_QUESTION};
 
 /// What the walk needs besides the pack.
 pub struct Settings<'a> {
@@ -54,11 +44,15 @@ pub struct Settings<'a> {
     pub clock: &'a dyn Fn() -> DateTime<FixedOffset>,
 }
 
-/// Whether the arrival check leads to the safety lane.
-pub fn lane_due(answers: &[Answer], threshold: u8) -> bool {
+/// Whether the arrival check leads to the safety lane: distress at or above
+/// `threshold`, a yes or not sure to the safety question, or, with urge
+/// tracking on, an urge at or above `urge_threshold` or an urge acted on.
+pub fn lane_due(answers: &[Answer], threshold: u8, urge_threshold: Option<u8>) -> bool {
     answers.iter().any(|a| match (a.key.as_str(), &a.value) {
         (keys::ARRIVAL_DISTRESS, Value::Rating(r)) => *r >= threshold,
         (keys::ARRIVAL_SAFETY, Value::Text(t)) => t == "yes" || t == "not sure",
+        (keys::ARRIVAL_URGE, Value::Rating(r)) => urge_threshold.is_some_and(|u| *r >= u),
+        (keys::ARRIVAL_URGE_ACTED, Value::Bool(b)) => urge_threshold.is_some() && *b,
         _ => false,
     })
 }
@@ -314,6 +308,19 @@ impl<'a> Walk<'a, '_> {
                 Got::Answer(i) => i.map(|i| Value::Bool(i == 0)),
                 _ => return Ok(Next::Back),
             },
+            Kind::Scale => {
+                let min = step.scale.as_ref().map_or(0, |s| s.min);
+                let initial = earlier
+                    .as_ref()
+                    .and_then(Value::as_rating)
+                    .and_then(|r| r.checked_sub(min))
+                    .map(usize::from)
+                    .filter(|i| *i < step.options.len());
+                match self.select(q, &step.options, initial, step.skippable, true)? {
+                    Got::Answer(i) => i.map(|i| Value::Rating(min + i as u8)),
+                    _ => return Ok(Next::Back),
+                }
+            }
             Kind::Feelings => unreachable!("the feelings step is walked by Walk::feelings"),
         };
         self.record(step, value);
@@ -324,7 +331,13 @@ impl<'a> Walk<'a, '_> {
     fn answered(&mut self, step: &Step) -> Result<(), PromptError> {
         let arrived =
             self.draft.visited(keys::ARRIVAL_DISTRESS) && self.draft.visited(keys::ARRIVAL_SAFETY);
-        if arrived && lane_due(&self.draft.answers, self.settings.threshold) {
+        if arrived
+            && lane_due(
+                &self.draft.answers,
+                self.settings.threshold,
+                self.pack.urge_threshold(),
+            )
+        {
             self.draft.safety_lane = true;
         }
         if step.key == keys::AFTER_DISTRESS {
@@ -579,7 +592,15 @@ impl<'a> Walk<'a, '_> {
                         .and_then(|a| a.value.as_text())
                 })
                 .is_some_and(|a| a == "yes" || a == "not sure");
-            let ack = if worrying {
+            // An urge at the threshold, or acted on, is met as thoughts are.
+            let urged = self.draft.safety_lane
+                && !lane_due(&self.draft.answers, self.settings.threshold, None)
+                && lane_due(
+                    &self.draft.answers,
+                    self.settings.threshold,
+                    self.pack.urge_threshold(),
+                );
+            let ack = if worrying || urged {
                 &self.pack.safety.thoughts_acknowledgement
             } else {
                 &self.pack.safety.acknowledgement
@@ -612,10 +633,16 @@ impl<'a> Walk<'a, '_> {
         }
         if self.draft.lane_share.is_none() {
             self.p.say("")?;
-            self.p.hint(LANE_SHARE_HELP)?;
+            let fixed = self.pack.fixed();
+            self.p.hint(&fixed.lane_share_help)?;
+            let items = [
+                fixed.lane_share_whole.as_str(),
+                fixed.lane_share_steps.as_str(),
+                fixed.lane_share_nothing.as_str(),
+            ];
             let choice = loop {
                 if let Got::Answer(Some(i)) =
-                    self.select(LANE_SHARE_QUESTION, &LANE_SHARE_ITEMS, None, false, false)?
+                    self.select(&fixed.lane_share_question, &items, None, false, false)?
                 {
                     break i;
                 }
@@ -625,9 +652,9 @@ impl<'a> Walk<'a, '_> {
             self.draft.answers.push(Answer {
                 key: keys::SAFETY_SHARE.into(),
                 kind: Kind::Choice,
-                question: LANE_SHARE_QUESTION.into(),
+                question: fixed.lane_share_question.clone(),
                 framing: None,
-                value: Value::Text(LANE_SHARE_ITEMS[choice].into()),
+                value: Value::Text(items[choice].into()),
             });
             self.draft.visited.push(keys::SAFETY_SHARE.into());
             self.save();
@@ -702,7 +729,7 @@ impl<'a> Walk<'a, '_> {
             };
             let validate = |s: &str| {
                 if s.trim().is_empty() && !skippable && !multiline {
-                    Err(ARRIVAL_NEEDED.to_string())
+                    Err(self.pack.fixed().arrival_needed)
                 } else {
                     Ok(())
                 }
@@ -751,7 +778,7 @@ impl<'a> Walk<'a, '_> {
                 if skippable {
                     Ok(())
                 } else {
-                    Err(ARRIVAL_NEEDED.to_string())
+                    Err(self.pack.fixed().arrival_needed)
                 }
             } else {
                 entry::parse_rating(s).map(|_| ())

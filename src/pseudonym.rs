@@ -758,6 +758,8 @@ mod tests {
             follows: None,
             distress_rose: false,
             plan_opened: None,
+            focus: None,
+            measures: Vec::new(),
         }
     }
 

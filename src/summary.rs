@@ -48,7 +48,7 @@ impl Period {
 
 /// What of a journal a summary may show, oldest first. Made only by
 /// [`select`], so no summary can be built from entries it did not choose.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Selection {
     shared: Vec<Entry>,
     safety_only: Vec<Entry>,
@@ -127,7 +127,10 @@ fn steps_only(e: &Entry) -> Entry {
             .filter(|a| {
                 matches!(
                     a.key.as_str(),
-                    keys::ARRIVAL_DISTRESS | keys::ARRIVAL_SAFETY
+                    keys::ARRIVAL_DISTRESS
+                        | keys::ARRIVAL_SAFETY
+                        | keys::ARRIVAL_URGE
+                        | keys::ARRIVAL_URGE_ACTED
                 )
             })
             .cloned()
@@ -139,6 +142,8 @@ fn steps_only(e: &Entry) -> Entry {
         follows: None,
         distress_rose: false,
         plan_opened: None,
+        focus: None,
+        measures: Vec::new(),
     }
 }
 
@@ -759,6 +764,8 @@ mod tests {
             follows: None,
             distress_rose: false,
             plan_opened: None,
+            focus: None,
+            measures: Vec::new(),
         }
     }
 

@@ -117,7 +117,7 @@ fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
 
     let threshold = threshold(&ctx.config, pack);
     let mut draft = Draft::new(new_id(), ctx.now, pack.reference());
-    draft.safety_lane = flow::lane_due(&answers, threshold);
+    draft.safety_lane = flow::lane_due(&answers, threshold, pack.urge_threshold());
     let lane_only = answers
         .iter()
         .any(|a| a.key == keys::SAFETY_NOTE || a.key == keys::SAFETY_SHARE);

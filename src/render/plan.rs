@@ -4,14 +4,9 @@
 //! in crisis off to write a plan.
 
 use crate::entry::PlanState;
+pub use crate::pack::{EMERGENCY_LINE, NO_CONTACT_LINE};
+use crate::pack::{Fixed, english_fixed};
 use crate::text::{clean, one_line};
-
-/// Said in the safety lane, whatever the pack.
-pub const EMERGENCY_LINE: &str =
-    "If you are in immediate danger, call your local emergency number.";
-/// Said at setup and in the safety lane, whatever the pack.
-pub const NO_CONTACT_LINE: &str =
-    "This journal doesn't contact anyone. Your therapist sees only what you choose to export.";
 
 /// The plan file's text and the configured contacts.
 pub struct CrisisPlan<'a> {
@@ -34,33 +29,29 @@ impl CrisisPlan<'_> {
     /// The lines shown: the plan (or words for now), the contacts (or that
     /// none are set up yet), the emergency line and the no-contact line.
     pub fn lines(&self) -> Vec<String> {
+        self.lines_in(&english_fixed())
+    }
+
+    /// [`CrisisPlan::lines`] with the fixed lines of a pack's language.
+    pub fn lines_in(&self, fixed: &Fixed) -> Vec<String> {
         let mut lines = Vec::new();
         match self.text {
             Some(text) => {
                 lines.push("Your crisis plan:".to_string());
                 lines.extend(clean(text.trim_end()).lines().map(str::to_string));
             }
-            None => {
-                lines.push(
-                    "For now, if you can, reach out to someone you trust, or to your care team."
-                        .to_string(),
-                );
-                lines.push(
-                    "Stay with someone, or somewhere you feel a little safer, until this passes."
-                        .to_string(),
-                );
-            }
+            None => lines.extend(clean(&fixed.for_now).lines().map(str::to_string)),
         }
         lines.push(String::new());
         if self.contacts.is_empty() {
-            lines.push("No crisis contacts are set up in mentalog yet.".to_string());
+            lines.push(one_line(&fixed.no_contacts));
         } else {
             lines.push("People and services you can contact:".to_string());
             lines.extend(self.contacts.iter().map(|c| format!("  {}", one_line(c))));
         }
         lines.push(String::new());
-        lines.push(EMERGENCY_LINE.to_string());
-        lines.push(NO_CONTACT_LINE.to_string());
+        lines.push(one_line(&fixed.emergency));
+        lines.push(one_line(&fixed.no_contact));
         lines
     }
 }

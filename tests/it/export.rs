@@ -87,6 +87,8 @@ fn entry(id: &str, created: &str, shared: bool, answers: Vec<Answer>) -> Entry {
         follows: None,
         distress_rose: false,
         plan_opened: None,
+        focus: None,
+        measures: Vec::new(),
     }
 }
 

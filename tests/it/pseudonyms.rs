@@ -48,6 +48,8 @@ fn entry(id: &str, shared: bool, who: &str, text: &str) -> Entry {
         follows: None,
         distress_rose: false,
         plan_opened: None,
+        focus: None,
+        measures: Vec::new(),
     }
 }
 

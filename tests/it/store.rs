@@ -42,6 +42,8 @@ pub fn entry(id: &str, created: &str, what: &str) -> Entry {
         follows: None,
         distress_rose: false,
         plan_opened: None,
+        focus: None,
+        measures: Vec::new(),
     }
 }
 

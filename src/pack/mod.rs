@@ -1,28 +1,76 @@
 //! Prompt packs: the questions, their order and wording, the safety threshold,
-//! the feelings list and the nudges, as plain data (TOML). This module parses
-//! and validates a pack and evaluates nudge signals. Pure: no I/O.
+//! the feelings list, the nudges, urge tracking, measures, a focus and a
+//! rhythm, as plain data (TOML). This module parses and validates a pack,
+//! resolves it into the steps a walk asks, and evaluates nudge signals.
+//! Pure: no I/O.
 
 use std::collections::BTreeSet;
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::entry::{Answer, Kind, PackRef, Value, keys};
 
+pub mod measure;
+
+pub use measure::{Measure, MeasureItem, Scale, ScoreMethod, Subscale};
+
 /// The pack built into the binary.
 pub const BUILTIN_ID: &str = "mbt-core";
-const BUILTIN_SOURCE: &str = include_str!("../prompts/mbt-core.toml");
+const BUILTIN_SOURCE: &str = include_str!("../../prompts/mbt-core.toml");
 
 /// Every built-in pack as (id, TOML source).
 pub const BUILTIN: &[(&str, &str)] = &[(BUILTIN_ID, BUILTIN_SOURCE)];
 
+/// The pack format this build writes and reads; version 1 packs (no
+/// `format` key) read as they are.
+pub const FORMAT: u32 = 2;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pack {
+    /// The pack format: 1 (the default) or 2.
+    #[serde(default = "format_one")]
+    pub format: u32,
     pub id: String,
-    pub version: String,
-    pub name: String,
+    /// A whole number; a higher number is newer. `"1"` reads as 1.
+    #[serde(deserialize_with = "whole_version")]
+    pub version: u32,
+    /// The title a person sees (`name` in format 1).
+    #[serde(alias = "name")]
+    pub title: String,
     #[serde(default)]
     pub description: String,
+    /// The language of the wording, such as "en" or "nl" (default "en").
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    /// A note for the person, shown by `pack show` and at setup.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The focus agreed in a session, shown at the top of every walk and in
+    /// the summary after the safety section.
+    #[serde(default)]
+    pub focus: Option<String>,
+    /// The question asking whether a moment was about the focus.
+    #[serde(default)]
+    pub focus_question: Option<String>,
+    /// How often the person and therapist agreed to write, such as
+    /// "2 per week" (see `crate::rhythm`).
+    #[serde(default)]
+    pub rhythm: Option<String>,
+    /// Urge tracking at arrival; off unless the pack turns it on.
+    #[serde(default)]
+    pub urges: Option<Urges>,
+    /// Questionnaires added as data.
+    #[serde(default)]
+    pub measures: Vec<Measure>,
+    /// Whether the export shows measure scores (never the walk).
+    #[serde(default)]
+    pub show_scores: bool,
+    /// The fixed lines of the safety floor, translated. Absent: English.
+    #[serde(default)]
+    pub fixed: Option<Fixed>,
     /// Distress at or above this leads to the safety lane (0-10).
     #[serde(default = "default_threshold")]
     pub safety_threshold: u8,
@@ -37,6 +85,136 @@ pub struct Pack {
     #[serde(default)]
     pub nudges: Vec<Nudge>,
 }
+
+fn format_one() -> u32 {
+    1
+}
+
+/// A version written as a whole number or, as format 1 packs do, a string
+/// holding one.
+fn whole_version<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        N(u32),
+        S(String),
+    }
+    match V::deserialize(d)? {
+        V::N(n) => Ok(n),
+        V::S(s) => s.trim().parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`version` must be a whole number such as 1 or 2, not {s:?}"
+            ))
+        }),
+    }
+}
+
+/// Urge tracking (domain section 3): an urge rating and whether it was
+/// acted on, asked at arrival. Either can open the safety lane.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Urges {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// An urge at or above this opens the safety lane (0-10).
+    #[serde(default = "default_threshold")]
+    pub threshold: u8,
+    #[serde(default = "default_urge_question")]
+    pub question: String,
+    #[serde(default = "default_urge_anchors")]
+    pub anchors: [String; 2],
+    #[serde(default = "default_acted_question")]
+    pub acted_question: String,
+}
+
+pub const URGE_QUESTION: &str = "How strong is any urge to hurt yourself right now?";
+pub const ACTED_QUESTION: &str =
+    "Since you last wrote, have you acted on an urge to hurt yourself?";
+
+fn default_urge_question() -> String {
+    URGE_QUESTION.into()
+}
+
+fn default_acted_question() -> String {
+    ACTED_QUESTION.into()
+}
+
+fn default_urge_anchors() -> [String; 2] {
+    ["no urge".into(), "as strong as it gets".into()]
+}
+
+/// The default question about the focus.
+pub const FOCUS_QUESTION: &str = "Was this moment about the focus you agreed on?";
+
+/// The lines of the safety floor, which no pack can remove. A pack in
+/// another language translates every one of them, or none (then they stay
+/// in English).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fixed {
+    pub emergency: String,
+    pub no_contact: String,
+    pub arrival_needed: String,
+    pub for_now: String,
+    pub no_contacts: String,
+    pub lane_share_question: String,
+    pub lane_share_help: String,
+    pub lane_share_whole: String,
+    pub lane_share_steps: String,
+    pub lane_share_nothing: String,
+}
+
+/// Said in the safety lane, whatever the pack.
+pub const EMERGENCY_LINE: &str =
+    "If you are in immediate danger, call your local emergency number.";
+/// Said at setup and in the safety lane, whatever the pack.
+pub const NO_CONTACT_LINE: &str =
+    "This journal doesn't contact anyone. Your therapist sees only what you choose to export.";
+/// Words for now when no crisis plan is written.
+pub const FOR_NOW_LINES: &str = "For now, if you can, reach out to someone you trust, or to your care team.\nStay with someone, or somewhere you feel a little safer, until this passes.";
+pub const NO_CONTACTS_LINE: &str = "No crisis contacts are set up in mentalog yet.";
+
+/// The English fixed lines.
+pub fn english_fixed() -> Fixed {
+    Fixed {
+        emergency: EMERGENCY_LINE.into(),
+        no_contact: NO_CONTACT_LINE.into(),
+        arrival_needed: ARRIVAL_NEEDED.into(),
+        for_now: FOR_NOW_LINES.into(),
+        no_contacts: NO_CONTACTS_LINE.into(),
+        lane_share_question: LANE_SHARE_QUESTION.into(),
+        lane_share_help: LANE_SHARE_HELP.into(),
+        lane_share_whole: LANE_SHARE_ITEMS[0].into(),
+        lane_share_steps: LANE_SHARE_ITEMS[1].into(),
+        lane_share_nothing: LANE_SHARE_ITEMS[2].into(),
+    }
+}
+
+/// The keys of `[fixed]`, in order.
+pub const FIXED_KEYS: [&str; 10] = [
+    "emergency",
+    "no_contact",
+    "arrival_needed",
+    "for_now",
+    "no_contacts",
+    "lane_share_question",
+    "lane_share_help",
+    "lane_share_whole",
+    "lane_share_steps",
+    "lane_share_nothing",
+];
+
+/// Why the arrival check cannot be skipped.
+pub const ARRIVAL_NEEDED: &str =
+    "This one is needed so that mentalog can show your crisis plan when things are very hard.";
+/// The question at the end of the safety lane, and its three answers.
+pub const LANE_SHARE_QUESTION: &str = "May your therapist see that today was this hard?";
+pub const LANE_SHARE_HELP: &str = "Nothing is sent now: this only decides what goes into a summary when you export one. You can change it later with mentalog share or unshare.";
+pub const LANE_SHARE_ITEMS: [&str; 3] = [
+    "Yes, the whole entry, with what you wrote",
+    "Only that the safety steps opened today: the date, how strong your feelings were and your answers about safety, not what you wrote",
+    "No, keep it private: nothing of it will be in a summary",
+];
 
 fn default_threshold() -> u8 {
     8
@@ -80,6 +258,10 @@ pub struct SafetyWording {
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub key: String,
+    /// Off: the step is not asked (a pack can turn a step off without
+    /// removing it).
+    #[serde(default = "yes")]
+    pub enabled: bool,
     pub kind: Kind,
     pub question: String,
     #[serde(default)]
@@ -104,6 +286,35 @@ pub struct Step {
     /// The options of a `choice` step.
     #[serde(default)]
     pub options: Vec<String>,
+    /// The response scale of a measure item (kind `scale`); set when the
+    /// pack is resolved, never written in a pack.
+    #[serde(skip)]
+    pub scale: Option<Scale>,
+}
+
+impl Step {
+    /// A step mentalog adds itself (urges, the focus, measure items).
+    pub fn new(key: &str, kind: Kind, question: &str) -> Step {
+        Step {
+            key: key.into(),
+            enabled: true,
+            kind,
+            question: question.into(),
+            help: None,
+            framing: None,
+            needs_any: Vec::new(),
+            intro: None,
+            skippable: true,
+            anchors: None,
+            options: Vec::new(),
+            scale: None,
+        }
+    }
+
+    fn with_anchors(mut self, anchors: [String; 2]) -> Step {
+        self.anchors = Some(anchors);
+        self
+    }
 }
 
 /// A gentle question shown at most once per entry, after the step `after`,
@@ -213,8 +424,120 @@ impl Pack {
     pub fn reference(&self) -> PackRef {
         PackRef {
             id: self.id.clone(),
-            version: self.version.clone(),
+            version: self.version.to_string(),
         }
+    }
+
+    /// The fixed lines of the safety floor in the pack's language, or in
+    /// English when the pack does not translate them.
+    pub fn fixed(&self) -> Fixed {
+        self.fixed.clone().unwrap_or_else(english_fixed)
+    }
+
+    /// The urge threshold, when urge tracking is on.
+    pub fn urge_threshold(&self) -> Option<u8> {
+        self.urges
+            .as_ref()
+            .filter(|u| u.enabled)
+            .map(|u| u.threshold)
+    }
+
+    /// The steps a walk asks, in order: the pack's steps that are on, the
+    /// urge questions after the arrival check when tracking is on, the
+    /// focus question when there is a focus, and the items of the measures
+    /// that are due. The arrival check is never skippable and every other
+    /// step always is. The result is what the walk, an answers file and
+    /// `pack show` go by.
+    pub fn resolve(&self, focus: Option<&str>, measures_due: &dyn Fn(&Measure) -> bool) -> Pack {
+        let mut pack = self.clone();
+        let on: BTreeSet<&str> = self
+            .steps
+            .iter()
+            .filter(|s| s.enabled)
+            .map(|s| s.key.as_str())
+            .collect();
+        let mut steps: Vec<Step> = Vec::new();
+        for step in self.steps.iter().filter(|s| s.enabled) {
+            let mut step = step.clone();
+            let arrival = step.key == keys::ARRIVAL_DISTRESS || step.key == keys::ARRIVAL_SAFETY;
+            step.skippable = !arrival;
+            // A condition on steps that are all off would hide this one for good.
+            let needs: Vec<String> = step
+                .needs_any
+                .iter()
+                .filter(|k| on.contains(k.as_str()))
+                .cloned()
+                .collect();
+            step.needs_any = needs;
+            if step.key == keys::FOCUS_ABOUT && focus.is_none() {
+                continue;
+            }
+            steps.push(step);
+        }
+        let after_arrival = |steps: &Vec<Step>| {
+            steps
+                .iter()
+                .rposition(|s| {
+                    s.key == keys::ARRIVAL_SAFETY
+                        || s.key == keys::ARRIVAL_DISTRESS
+                        || s.key == keys::ARRIVAL_URGE
+                        || s.key == keys::ARRIVAL_URGE_ACTED
+                })
+                .map_or(0, |i| i + 1)
+        };
+        let before_sharing = |steps: &Vec<Step>| {
+            steps
+                .iter()
+                .position(|s| s.key == keys::SHARE_TOPIC || s.key == keys::SHARE_INCLUDE)
+                .unwrap_or(steps.len())
+        };
+        if let Some(urges) = self.urges.as_ref().filter(|u| u.enabled) {
+            let at = after_arrival(&steps);
+            let urge = Step::new(keys::ARRIVAL_URGE, Kind::Rating, &urges.question)
+                .with_anchors(urges.anchors.clone());
+            let acted = Step::new(keys::ARRIVAL_URGE_ACTED, Kind::YesNo, &urges.acted_question);
+            steps.splice(at..at, [urge, acted]);
+        }
+        if let Some(focus) = focus {
+            let framing = format!("Your focus for now: \u{201c}{}\u{201d}", focus.trim());
+            match steps.iter_mut().find(|s| s.key == keys::FOCUS_ABOUT) {
+                Some(step) => step.framing = Some(framing),
+                None => {
+                    let question = self.focus_question.as_deref().unwrap_or(FOCUS_QUESTION);
+                    let mut step = Step::new(keys::FOCUS_ABOUT, Kind::YesNo, question);
+                    step.framing = Some(framing);
+                    let at = before_sharing(&steps);
+                    steps.insert(at, step);
+                }
+            }
+        }
+        for measure in self.measures.iter().filter(|m| measures_due(m)) {
+            let mut items: Vec<Step> = measure
+                .items
+                .iter()
+                .map(|item| {
+                    let mut step = Step::new(&measure.item_key(item), Kind::Scale, &item.text);
+                    step.options = measure.scale.labels();
+                    step.scale = Some(measure.scale.clone());
+                    step
+                })
+                .collect();
+            if let Some(first) = items.first_mut() {
+                first.intro = Some(measure.title.clone());
+                first.help = measure.instructions.clone();
+            }
+            let at = match measure.at.as_deref() {
+                Some("start") => after_arrival(&steps),
+                None | Some("end") => before_sharing(&steps),
+                Some(key) => steps
+                    .iter()
+                    .position(|s| s.key == key)
+                    .map_or_else(|| before_sharing(&steps), |i| i + 1),
+            };
+            steps.splice(at..at, items);
+        }
+        pack.steps = steps;
+        pack
     }
 
     pub fn step(&self, key: &str) -> Option<&Step> {
@@ -223,8 +546,8 @@ impl Pack {
 
     fn validate(&self) -> Result<(), PackError> {
         let fail = |msg: String| Err(PackError(msg));
-        if self.id.trim().is_empty() || self.version.trim().is_empty() {
-            return fail("the pack needs an `id` and a `version`".into());
+        if self.id.trim().is_empty() || self.version == 0 {
+            return fail("the pack needs an `id` and a `version` of 1 or more".into());
         }
         if self.safety_rise == 0 || self.safety_rise > 10 {
             return fail(format!(
@@ -583,7 +906,7 @@ mod wording {
             let hash = fnv(&source.replace("\r\n", "\n"));
             let known = KNOWN
                 .iter()
-                .find(|(i, v, _)| i == id && *v == pack.version)
+                .find(|(i, v, _)| i == id && *v == pack.version.to_string())
                 .unwrap_or_else(|| {
                     panic!(
                         "pack {id} version {} is not in KNOWN: add ({id:?}, {:?}, {hash:#x})",
