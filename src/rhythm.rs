@@ -77,17 +77,17 @@ impl FromStr for Rhythm {
 impl fmt::Display for Rhythm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let h = self.hours;
-        if h % (24 * 7) == 0 {
+        if h.is_multiple_of(24 * 7) {
             match h / (24 * 7) {
                 1 => write!(f, "weekly"),
                 n => write!(f, "every {n} weeks"),
             }
-        } else if h % 24 == 0 {
+        } else if h.is_multiple_of(24) {
             match h / 24 {
                 1 => write!(f, "daily"),
                 n => write!(f, "every {n} days"),
             }
-        } else if (24 * 7) % h == 0 {
+        } else if (24 * 7_u32).is_multiple_of(h) {
             write!(f, "{} per week", 24 * 7 / h)
         } else {
             write!(f, "every {h} hours")
