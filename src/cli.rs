@@ -62,7 +62,93 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print where your entries and your config file are
     Paths,
+    /// Prompt packs: the questions a walk asks, set with your therapist
+    #[command(subcommand)]
+    Pack(PackCommand),
+    /// Set up mentalog together with your therapist: crisis plan, contacts,
+    /// threshold, pack and focus, rhythm, reminders. Every part can be skipped.
+    Setup(SetupArgs),
+    /// Print one quiet line when an entry is due by the rhythm you agreed
+    /// (off until you turn it on; made for a shell start-up file)
+    Due(DueArgs),
 }
+
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// List the built-in and installed packs, and which one new entries use
+    List {
+        /// Print JSON for scripts
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a pack's walk as a person will see it, step by step
+    Show {
+        /// A pack's id, or the path of a pack file
+        #[arg(value_name = "ID|FILE")]
+        pack: String,
+    },
+    /// Check pack files and report every problem, with its line and column
+    /// and what to write instead (exit 0 when clean, 1 when not)
+    Check {
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Install a pack file, after checking it
+    Add {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Remove an installed pack; entries written with it stay readable
+    Remove {
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Remove without asking first
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Use this pack for new entries
+    Use {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Write a fully commented pack to start from
+    New {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SetupPart {
+    /// The crisis plan, in your editor
+    Plan,
+    /// Crisis contacts, one by one
+    Contacts,
+    /// The safety threshold
+    Threshold,
+    /// The pack new entries use, and its focus
+    Pack,
+    /// The focus agreed in a session
+    Focus,
+    /// How often you agreed to write
+    Rhythm,
+    /// Whether 'mentalog due' reminds you
+    Due,
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// Only this part of the setup
+    #[arg(value_enum)]
+    pub part: Option<SetupPart>,
+
+    /// Take the answers from a TOML file instead of asking (see 'mentalog setup --help')
+    #[arg(long, value_name = "FILE", conflicts_with = "part")]
+    pub from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {}
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
@@ -70,8 +156,9 @@ pub struct NewArgs {
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
 
-    /// The prompt pack to use: a built-in pack's id or the path of a pack file
-    #[arg(long, value_name = "ID")]
+    /// The prompt pack to use: a built-in or installed pack's id, or the path of a pack file
+    /// [default: the pack chosen with 'mentalog pack use', else mbt-core]
+    #[arg(long, value_name = "ID|FILE")]
     pub pack: Option<String>,
 }
 

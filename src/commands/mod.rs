@@ -1,13 +1,16 @@
 //! One file per subcommand: each ties the context, the store, the domain and
 //! the renderers together and formats nothing itself.
 
+mod due;
 mod export;
 mod list;
 mod new;
+mod pack;
 mod paths;
 mod plan;
 mod schema;
 mod session;
+mod setup;
 mod share;
 mod show;
 
@@ -30,6 +33,9 @@ pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::Share(arg) => share::run(ctx, &arg.id, true),
         Command::Unshare(arg) => share::run(ctx, &arg.id, false),
         Command::Schema(args) => schema::run(args.which),
+        Command::Pack(command) => pack::run(ctx, command),
+        Command::Setup(args) => setup::run(ctx, args),
+        Command::Due(args) => due::run(ctx, args),
     }
 }
 
