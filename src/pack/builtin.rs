@@ -30,7 +30,7 @@ mod wording {
     #[test]
     fn a_built_in_packs_words_never_change_under_the_same_version() {
         for (id, source) in BUILTIN {
-            let pack = super::Pack::parse(source).unwrap();
+            let pack = crate::pack::Pack::parse(source).unwrap();
             let hash = fnv(&source.replace("\r\n", "\n"));
             let known = KNOWN
                 .iter()
