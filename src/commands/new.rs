@@ -14,14 +14,14 @@ use crate::draft::Draft;
 use crate::entry::{Answer, Entry, Kind, Value, keys};
 use crate::error::Error;
 use crate::flow::{self, DraftChoice, Settings};
-use crate::pack::{self, Pack};
+use crate::pack::Pack;
 use crate::prompt::{PromptError, Prompter};
 use crate::render::plan::{self as plan_view, CrisisPlan};
 use crate::store::{self, Store};
 use crate::text::Shown;
 
 pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
-    let pack = load_pack(args.pack.as_deref())?;
+    let pack = store::packs::load_pack(&ctx.store, &ctx.config, args.pack.as_deref())?;
     if let Some(file) = &args.answers {
         return scripted(ctx, &pack, file);
     }
@@ -34,39 +34,6 @@ pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
         .into());
     }
     interactive(ctx, &pack)
-}
-
-/// A built-in pack by id, or a pack file by path.
-fn load_pack(id: Option<&str>) -> Result<Pack> {
-    let Some(id) = id else {
-        return Ok(Pack::builtin());
-    };
-    if let Some((_, source)) = pack::BUILTIN.iter().find(|(b, _)| *b == id) {
-        return Ok(Pack::parse(source)?);
-    }
-    let path = Path::new(id);
-    // Anything at that path is read as a pack file, if it is a regular file
-    // under the limit: a FIFO or a huge file is refused, never read.
-    if path.symlink_metadata().is_ok() {
-        let source = store::read_limited(path, store::MAX_PACK_BYTES, "pack")?;
-        let pack = Pack::parse(&source)
-            .with_context(|| format!("the pack {} cannot be used", path.display()))?;
-        // Entries name their pack by id: a file must not pass for a built-in pack.
-        if pack::BUILTIN.iter().any(|(b, _)| *b == pack.id) {
-            anyhow::bail!(
-                "the pack {} has the id `{}` of a built-in pack; give it an id of its own",
-                path.display(),
-                pack.id
-            );
-        }
-        return Ok(pack);
-    }
-    let builtin: Vec<_> = pack::BUILTIN.iter().map(|(b, _)| *b).collect();
-    Err(Error::Usage(format!(
-        "--pack {id}: no such pack; the built-in packs are {}, or give the path of a pack file",
-        builtin.join(", ")
-    ))
-    .into())
 }
 
 fn threshold(config: &crate::config::Config, pack: &Pack) -> u8 {

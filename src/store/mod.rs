@@ -19,6 +19,7 @@
 
 mod atomic;
 mod limits;
+pub mod packs;
 
 use std::fs;
 use std::io;

@@ -2,16 +2,22 @@
 
 mod browser;
 mod cli;
+mod custom_pack;
+mod due;
 mod editor;
 mod examples;
 mod export;
 mod faults;
 mod flow;
 mod new;
+mod pack_check;
+mod packs;
 mod parsers;
 mod pseudonyms;
 mod pty;
 mod sandbox;
 mod sanitise;
 mod screen;
+mod setup;
 mod store;
+mod summary_v2;
