@@ -308,16 +308,16 @@ impl<'a> Walk<'a, '_> {
                 Got::Answer(i) => i.map(|i| Value::Bool(i == 0)),
                 _ => return Ok(Next::Back),
             },
+            // Typed as a number, as every rating is: a list numbered from 1
+            // would read wrong against a scale that starts at 0.
             Kind::Scale => {
-                let min = step.scale.as_ref().map_or(0, |s| s.min);
-                let initial = earlier
-                    .as_ref()
-                    .and_then(Value::as_rating)
-                    .and_then(|r| r.checked_sub(min))
-                    .map(usize::from)
-                    .filter(|i| *i < step.options.len());
-                match self.select(q, &step.options, initial, step.skippable, true)? {
-                    Got::Answer(i) => i.map(|i| Value::Rating(min + i as u8)),
+                let Some(scale) = step.scale.clone() else {
+                    return Ok(Next::Answered);
+                };
+                let prompt = format!("{q} ({})", scale.key());
+                let initial = earlier.as_ref().and_then(Value::as_rating);
+                match self.number(&prompt, initial, step.skippable, true, scale.min, scale.max)? {
+                    Got::Answer(r) => r.map(Value::Rating),
                     _ => return Ok(Next::Back),
                 }
             }
@@ -773,6 +773,29 @@ impl<'a> Walk<'a, '_> {
         skippable: bool,
         back: bool,
     ) -> Result<Got<Option<u8>>, PromptError> {
+        self.number(prompt, initial, skippable, back, 0, 10)
+    }
+
+    /// A whole number from `min` to `max`, typed.
+    fn number(
+        &mut self,
+        prompt: &str,
+        initial: Option<u8>,
+        skippable: bool,
+        back: bool,
+        min: u8,
+        max: u8,
+    ) -> Result<Got<Option<u8>>, PromptError> {
+        let parse = |s: &str| -> Result<u8, String> {
+            if (min, max) == (0, 10) {
+                return entry::parse_rating(s);
+            }
+            s.trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| format!("Please type a whole number from {min} to {max}."))
+        };
         let validate = |s: &str| {
             if s.trim().is_empty() {
                 if skippable {
@@ -781,7 +804,7 @@ impl<'a> Walk<'a, '_> {
                     Err(self.pack.fixed().arrival_needed)
                 }
             } else {
-                entry::parse_rating(s).map(|_| ())
+                parse(s).map(|_| ())
             }
         };
         let initial = initial.map(|r| r.to_string()).unwrap_or_default();
@@ -793,7 +816,7 @@ impl<'a> Walk<'a, '_> {
                 blank: "(skipped)",
             };
             match self.p.input(&ask, &validate)? {
-                Got::Answer(a) => return Ok(Got::Answer(entry::parse_rating(&a).ok())),
+                Got::Answer(a) => return Ok(Got::Answer(parse(&a).ok())),
                 Got::Plan => self.show_plan(true)?,
                 Got::Back if ask.back => return Ok(Got::Back),
                 Got::Back | Got::Edit => self.p.say(NO_WAY_BACK)?,

@@ -2,10 +2,12 @@
 //! of answers. The walk's logic is in `flow`; this ties it to the store,
 //! the drafts, the crisis plan and the prompter the context carries.
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
 
 use crate::answers::answers_from_json;
 use crate::cli::NewArgs;
@@ -17,14 +19,20 @@ use crate::flow::{self, DraftChoice, Settings};
 use crate::pack::Pack;
 use crate::prompt::{PromptError, Prompter};
 use crate::render::plan::{self as plan_view, CrisisPlan};
+use crate::rhythm::Rhythm;
 use crate::store::{self, Store};
 use crate::text::Shown;
 
 pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
-    let pack = store::packs::load_pack(&ctx.store, &ctx.config, args.pack.as_deref())?;
+    let written = store::packs::load_pack(&ctx.store, &ctx.config, args.pack.as_deref())?;
+    let focus = ctx.config.focus.clone().or_else(|| written.focus.clone());
     if let Some(file) = &args.answers {
+        // An answers file may hold any measure of the pack, due or not.
+        let pack = written.resolve(focus.as_deref(), &|_| true);
         return scripted(ctx, &pack, file);
     }
+    let due = measures_due(&ctx.store, &written, ctx.now);
+    let pack = written.resolve(focus.as_deref(), &|m| due.contains(&m.id));
     if !ctx.interactive {
         return Err(Error::Usage(
             "the guided walk needs a terminal. To write an entry from a script, use \
@@ -34,6 +42,63 @@ pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
         .into());
     }
     interactive(ctx, &pack)
+}
+
+/// The measures to ask in this entry: those with no rhythm of their own, and
+/// those not answered within their rhythm. Reads only the entries written
+/// within the longest rhythm, found by their file names.
+fn measures_due(store: &Store, pack: &Pack, now: DateTime<FixedOffset>) -> BTreeSet<String> {
+    let mut due = BTreeSet::new();
+    let mut windows = Vec::new();
+    for m in &pack.measures {
+        match m.every.as_deref().and_then(|e| e.parse::<Rhythm>().ok()) {
+            Some(r) => windows.push((m.id.clone(), now.naive_local() - r.interval())),
+            None => {
+                due.insert(m.id.clone());
+            }
+        }
+    }
+    let Some(oldest) = windows.iter().map(|(_, since)| *since).min() else {
+        return due;
+    };
+    let mut recent: Vec<Entry> = Vec::new();
+    if store.entries_dir().is_dir() {
+        for path in store.entry_files().unwrap_or_default() {
+            let written = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.get(..19))
+                .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H-%M-%S").ok());
+            if written.is_some_and(|t| t >= oldest)
+                && let Ok(entry) = store::read_entry(&path)
+            {
+                recent.push(entry);
+            }
+        }
+    }
+    for (id, since) in windows {
+        let prefix = format!("{}{id}.", keys::MEASURE_PREFIX);
+        let answered = recent.iter().any(|e| {
+            e.created.naive_local() >= since && e.answers.iter().any(|a| a.key.starts_with(&prefix))
+        });
+        if !answered {
+            due.insert(id);
+        }
+    }
+    due
+}
+
+/// What an entry keeps besides its answers: the focus it was written under,
+/// when the walk asked about it, and the scores of the measures answered.
+fn finish(entry: &mut Entry, pack: &Pack) {
+    if entry.answer(keys::FOCUS_ABOUT).is_some() {
+        entry.focus = pack.focus.clone();
+    }
+    entry.measures = pack
+        .measures
+        .iter()
+        .filter_map(|m| m.score(&entry.answers, pack.show_scores))
+        .collect();
 }
 
 fn threshold(config: &crate::config::Config, pack: &Pack) -> u8 {
@@ -102,6 +167,7 @@ fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
         contacts: &contacts,
     };
     let mut entry = draft.into_entry();
+    finish(&mut entry, pack);
     entry.distress_rose = !entry.safety_lane && entry.distress_rose(threshold, pack.safety_rise);
     if entry.safety_lane || entry.distress_rose {
         entry.plan = Some(plan.state());
@@ -159,7 +225,7 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
         text: plan_view::written(plan_text.as_deref(), super::plan::TEMPLATE),
         contacts: &contacts,
     };
-    let plan_lines = crisis.lines();
+    let plan_lines = crisis.lines_in(&pack.fixed());
     // Find out now, before anyone writes a word, whether answers can be kept.
     let editing = ctx.store.create_editing_dir();
     if let Err(e) = editing.and_then(|dir| {
@@ -251,6 +317,12 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
         crate::prompt::BACK_COMMAND,
         crate::prompt::EDIT_COMMAND
     ))?;
+    if let Some(focus) = &pack.focus {
+        w.p.say("")?;
+        w.p.say(&format!(
+            "Your focus for now, as you agreed in a session: \u{201c}{focus}\u{201d}. Any moment is welcome, whether it is about that or not."
+        ))?;
+    }
 
     let mut draft = match draft {
         Some(mut d) => {
@@ -333,7 +405,8 @@ impl Walking<'_> {
                 return Err(kept.context("the guided walk stopped"));
             }
         }
-        let entry = draft.clone().into_entry();
+        let mut entry = draft.clone().into_entry();
+        finish(&mut entry, self.pack);
         let path = match save_finished(store, &entry) {
             Ok(path) => path,
             Err(e) => return Err(keep_answers(store, &draft, e)),

@@ -54,6 +54,26 @@ impl Scale {
         self.min..=self.max
     }
 
+    /// The scale as a question shows it: "0 = never, 3 = always", or every
+    /// point with its words.
+    pub fn key(&self) -> String {
+        let n = usize::from(self.max.saturating_sub(self.min)) + 1;
+        if self.anchors.len() == n {
+            self.points()
+                .zip(&self.anchors)
+                .map(|(v, a)| format!("{v} = {a}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            match (self.anchors.first(), self.anchors.last()) {
+                (Some(low), Some(high)) if self.anchors.len() == 2 => {
+                    format!("{} = {low}, {} = {high}", self.min, self.max)
+                }
+                _ => format!("{} to {}", self.min, self.max),
+            }
+        }
+    }
+
     /// One line per point, as a list shows them: "0: not at all", "1", ...
     pub fn labels(&self) -> Vec<String> {
         let n = usize::from(self.max.saturating_sub(self.min)) + 1;

@@ -445,9 +445,15 @@ impl Pack {
     /// focus question when there is a focus, and the items of the measures
     /// that are due. The arrival check is never skippable and every other
     /// step always is. The result is what the walk, an answers file and
-    /// `pack show` go by.
+    /// `pack show` go by; its `focus` is the one given (the config's focus,
+    /// or the pack's own).
     pub fn resolve(&self, focus: Option<&str>, measures_due: &dyn Fn(&Measure) -> bool) -> Pack {
         let mut pack = self.clone();
+        pack.focus = focus
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(str::to_string);
+        let focus = pack.focus.as_deref();
         let on: BTreeSet<&str> = self
             .steps
             .iter()
@@ -496,19 +502,6 @@ impl Pack {
             let acted = Step::new(keys::ARRIVAL_URGE_ACTED, Kind::YesNo, &urges.acted_question);
             steps.splice(at..at, [urge, acted]);
         }
-        if let Some(focus) = focus {
-            let framing = format!("Your focus for now: \u{201c}{}\u{201d}", focus.trim());
-            match steps.iter_mut().find(|s| s.key == keys::FOCUS_ABOUT) {
-                Some(step) => step.framing = Some(framing),
-                None => {
-                    let question = self.focus_question.as_deref().unwrap_or(FOCUS_QUESTION);
-                    let mut step = Step::new(keys::FOCUS_ABOUT, Kind::YesNo, question);
-                    step.framing = Some(framing);
-                    let at = before_sharing(&steps);
-                    steps.insert(at, step);
-                }
-            }
-        }
         for measure in self.measures.iter().filter(|m| measures_due(m)) {
             let mut items: Vec<Step> = measure
                 .items
@@ -533,6 +526,19 @@ impl Pack {
                     .map_or_else(|| before_sharing(&steps), |i| i + 1),
             };
             steps.splice(at..at, items);
+        }
+        if let Some(focus) = focus {
+            let framing = format!("Your focus for now: \u{201c}{}\u{201d}", focus.trim());
+            match steps.iter_mut().find(|s| s.key == keys::FOCUS_ABOUT) {
+                Some(step) => step.framing = Some(framing),
+                None => {
+                    let question = self.focus_question.as_deref().unwrap_or(FOCUS_QUESTION);
+                    let mut step = Step::new(keys::FOCUS_ABOUT, Kind::YesNo, question);
+                    step.framing = Some(framing);
+                    let at = before_sharing(&steps);
+                    steps.insert(at, step);
+                }
+            }
         }
         pack.steps = steps;
         pack
