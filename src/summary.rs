@@ -1,8 +1,9 @@
 //! The summary for the next session, built from what the person let the
-//! therapist see of a period: safety first, the patient's own topics, a short
-//! look at the period, a few episodes, then every shared entry. No
-//! interpretation, no labels, no score of the person. Pure: filtering and
-//! counting only.
+//! therapist see of a period: safety first, the focus agreed in a session,
+//! the patient's own topics, a short look at the period, a few episodes, the
+//! measures a pack lets the export show, then every shared entry. No
+//! interpretation, no labels, no score the therapist did not ask for. Pure:
+//! filtering and counting only.
 //!
 //! [`select`] alone decides which entries may be shown; [`build`] takes
 //! nothing but its [`Selection`].
@@ -13,8 +14,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::entry::{
-    Entry, Feeling, Kind, PackRef, PlanState, Value, YES_NO_UNSURE, clean, keys, one_line,
-    rfc3339_seconds,
+    Entry, Feeling, Kind, PackRef, PlanState, SubscaleResult, Value, YES_NO_UNSURE, clean,
+    first_words, keys, one_line, rfc3339_seconds,
 };
 
 /// The version of the summary document; its JSON Schema is `schemas/summary.schema.json`.
@@ -23,7 +24,12 @@ use crate::entry::{
 /// their entry), the turning point and what shifted to episodes, and an
 /// answer's framing and where its nudge was shown to the shared entries.
 /// Version 3 added `incomplete`.
-pub const SCHEMA: &str = "mentalog.summary/3";
+/// Version 4 added `focus`, `safety.urges`, `measures` and the `scale`
+/// kind of answer.
+pub const SCHEMA: &str = "mentalog.summary/4";
+
+/// How many characters of an entry's first words the focus section shows.
+pub const FOCUS_WORDS: usize = 60;
 
 /// How many episodes are shown at most.
 pub const MAX_EPISODES: usize = 3;
@@ -158,9 +164,19 @@ pub struct Summary {
     /// an unreadable file may be a private entry.
     pub incomplete: bool,
     pub safety: Safety,
+    /// The focus agreed in a session and the shared entries marked as about
+    /// it, directly after the safety section; `None` (no section) when there
+    /// is no focus now and no shared entry was marked.
+    pub focus: Option<Focus>,
     pub topics: Vec<Topic>,
     pub glance: Glance,
     pub episodes: Vec<Episode>,
+    /// Scores of the measures whose pack let the export show them, after
+    /// the episodes: the first page keeps the order the domain gives it
+    /// (safety, focus, topics, at a glance, episodes), and scores listed
+    /// per entry would push the episodes off it. Measures whose pack did
+    /// not allow it are not here at all, not even as a name.
+    pub measures: Vec<MeasureSummary>,
     pub entries: Vec<EntryView>,
 }
 
@@ -179,6 +195,10 @@ pub struct Safety {
     /// Shared entries whose distress at the end reached the threshold or
     /// rose sharply, so the lane's closing was shown before saving.
     pub distress_rose: Vec<Rise>,
+    /// Urge ratings and whether an urge was acted on, when the pack tracks
+    /// them: from shared entries and from those shared as "only that the
+    /// safety steps opened". Oldest first.
+    pub urges: Vec<Urge>,
     /// How often the crisis plan was opened while writing, over the shared
     /// entries that kept count; `None` when none did.
     pub plan_opened: Option<PlanOpened>,
@@ -189,8 +209,78 @@ impl Safety {
         self.lane.is_empty()
             && self.answers.is_empty()
             && self.distress_rose.is_empty()
+            && self.urges.is_empty()
             && self.plan_opened.is_none()
     }
+}
+
+/// The urge answers of one entry (domain section 3: urge and action kept apart).
+#[derive(Debug, Serialize)]
+pub struct Urge {
+    pub id: String,
+    pub created: String,
+    /// How strong the urge was, 0 to 10.
+    pub urge: Option<u8>,
+    /// Whether an urge was acted on.
+    pub acted: Option<bool>,
+    /// The whole entry is shared; if not, only its safety steps are.
+    pub whole: bool,
+}
+
+/// The focus agreed with the therapist, and the shared entries the person
+/// marked as about it.
+#[derive(Debug, Serialize)]
+pub struct Focus {
+    /// The focus now: the config's, else the one of the pack in use.
+    pub text: Option<String>,
+    /// Oldest first.
+    pub entries: Vec<FocusEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FocusEntry {
+    pub id: String,
+    pub created: String,
+    /// The first words of the moment, to find it among the shared entries.
+    pub words: Option<String>,
+    /// The focus the entry was written under, when it differs from the
+    /// focus now.
+    pub written_under: Option<String>,
+}
+
+/// One measure's scores over the shared entries of the period, with the
+/// words its pack says must be printed with them.
+#[derive(Debug, Serialize)]
+pub struct MeasureSummary {
+    pub id: String,
+    pub title: String,
+    pub citation: String,
+    pub permission: String,
+    /// The scores of each entry that answered it, oldest first.
+    pub entries: Vec<MeasureEntry>,
+    /// Each subscale over the period.
+    pub period: Vec<SubscalePeriod>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MeasureEntry {
+    pub id: String,
+    pub created: String,
+    pub subscales: Vec<SubscaleResult>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubscalePeriod {
+    pub id: String,
+    pub title: String,
+    /// "sum" or "mean".
+    pub method: String,
+    /// Entries with a score (not those with too few items answered).
+    pub scores: usize,
+    /// Over those scores, to two decimals; `None` when there are none.
+    pub mean: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -340,12 +430,25 @@ pub struct AnswerView {
     pub text: String,
 }
 
-/// Builds the summary from what [`select`] chose, and nothing else.
+/// Builds the summary from what [`select`] chose, and nothing else, with
+/// no focus agreed now; see [`build_with_focus`].
 pub fn build(
     selection: &Selection,
     period: Period,
     next_session: Option<NaiveDate>,
     pseudonymized: bool,
+) -> Summary {
+    build_with_focus(selection, period, next_session, pseudonymized, None)
+}
+
+/// Builds the summary from what [`select`] chose, and nothing else.
+/// `focus` is the focus agreed now (the config's, else the pack's in use).
+pub fn build_with_focus(
+    selection: &Selection,
+    period: Period,
+    next_session: Option<NaiveDate>,
+    pseudonymized: bool,
+    focus: Option<&str>,
 ) -> Summary {
     let shared: Vec<&Entry> = selection.shared.iter().collect();
     Summary {
@@ -355,6 +458,7 @@ pub fn build(
         pseudonymized,
         incomplete: false,
         safety: safety(&shared, &selection.safety_only),
+        focus: focus_section(&shared, focus),
         topics: shared
             .iter()
             .filter_map(|e| {
@@ -367,6 +471,7 @@ pub fn build(
             .collect(),
         glance: glance(&shared),
         episodes: episodes(&shared),
+        measures: measures(&shared),
         entries: shared.iter().map(|e| view(e)).collect(),
     }
 }
@@ -443,10 +548,37 @@ fn safety(shared: &[&Entry], safety_only: &[Entry]) -> Safety {
         );
     }
 
+    // Urges count as safety content: from entries shared whole and from
+    // those shared as "only that the safety steps opened", which keep them.
+    let mut urges: Vec<(&Entry, bool)> = shared
+        .iter()
+        .map(|e| (*e, true))
+        .chain(safety_only.iter().map(|e| (e, false)))
+        .collect();
+    urges.sort_by(|(a, _), (b, _)| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    let urges = urges
+        .into_iter()
+        .filter_map(|(e, whole)| {
+            let urge = e.rating(keys::ARRIVAL_URGE);
+            let acted = match e.answer(keys::ARRIVAL_URGE_ACTED).map(|a| &a.value) {
+                Some(Value::Bool(b)) => Some(*b),
+                _ => None,
+            };
+            (urge.is_some() || acted.is_some()).then(|| Urge {
+                id: e.short_id().to_string(),
+                created: time(e),
+                urge,
+                acted,
+                whole,
+            })
+        })
+        .collect();
+
     let counted: Vec<u32> = shared.iter().filter_map(|e| e.plan_opened).collect();
     Safety {
         lane,
         answers,
+        urges,
         distress_rose: shared
             .iter()
             .filter(|e| e.distress_rose)
@@ -463,6 +595,140 @@ fn safety(shared: &[&Entry], safety_only: &[Entry]) -> Safety {
             entries: counted.len(),
         }),
     }
+}
+
+/// The focus section: the focus now, and the shared entries whose
+/// "about the focus" answer is yes, each with the focus it was written
+/// under when that was another.
+fn focus_section(shared: &[&Entry], focus: Option<&str>) -> Option<Focus> {
+    let shown = |f: &str| Some(clean(f).trim().to_string()).filter(|f| !f.is_empty());
+    let now = focus.and_then(shown);
+    let entries: Vec<FocusEntry> = shared
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.answer(keys::FOCUS_ABOUT).map(|a| &a.value),
+                Some(Value::Bool(true))
+            )
+        })
+        .map(|e| FocusEntry {
+            id: e.short_id().to_string(),
+            created: time(e),
+            words: moment_words(e),
+            written_under: e
+                .focus
+                .as_deref()
+                .and_then(shown)
+                .filter(|f| now.as_ref() != Some(f)),
+        })
+        .collect();
+    (now.is_some() || !entries.is_empty()).then_some(Focus { text: now, entries })
+}
+
+/// The first words of what happened, or, in a pack that asks it another
+/// way, of the first thing written.
+fn moment_words(e: &Entry) -> Option<String> {
+    text(e, keys::WHAT_HAPPENED)
+        .or_else(|| {
+            e.answers
+                .iter()
+                .filter(|a| a.kind.is_text() && a.key != keys::SAFETY_NOTE)
+                .find_map(|a| text(e, &a.key))
+        })
+        .map(|t| first_words(&t, FOCUS_WORDS))
+}
+
+/// The measures of the shared entries whose pack let the export show
+/// scores, each with its scores per entry and over the period. A measure is
+/// told apart by its id, title, citation and permission, so that one
+/// changed between pack versions is not mixed with the one before.
+fn measures(shared: &[&Entry]) -> Vec<MeasureSummary> {
+    let mut out: Vec<MeasureSummary> = Vec::new();
+    for e in shared {
+        for m in e.measures.iter().filter(|m| m.show_scores) {
+            let (id, title) = (one_line(&m.id), one_line(&m.title));
+            let (citation, permission) = (clean(&m.citation), clean(&m.permission));
+            let at = match out.iter().position(|s| {
+                (&s.id, &s.title, &s.citation, &s.permission)
+                    == (&id, &title, &citation, &permission)
+            }) {
+                Some(at) => at,
+                None => {
+                    out.push(MeasureSummary {
+                        id,
+                        title,
+                        citation,
+                        permission,
+                        entries: Vec::new(),
+                        period: Vec::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            out[at].entries.push(MeasureEntry {
+                id: e.short_id().to_string(),
+                created: time(e),
+                subscales: m
+                    .subscales
+                    .iter()
+                    .map(|s| SubscaleResult {
+                        id: one_line(&s.id),
+                        title: one_line(&s.title),
+                        method: one_line(&s.method),
+                        score: s.score.filter(|x| x.is_finite()),
+                        answered: s.answered,
+                        items: s.items,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    for m in &mut out {
+        let mut rows: Vec<(SubscalePeriod, Vec<f64>)> = Vec::new();
+        for s in m.entries.iter().flat_map(|e| &e.subscales) {
+            let at = match rows
+                .iter()
+                .position(|(r, _)| (&r.id, &r.title, &r.method) == (&s.id, &s.title, &s.method))
+            {
+                Some(at) => at,
+                None => {
+                    rows.push((
+                        SubscalePeriod {
+                            id: s.id.clone(),
+                            title: s.title.clone(),
+                            method: s.method.clone(),
+                            scores: 0,
+                            mean: None,
+                            min: None,
+                            max: None,
+                        },
+                        Vec::new(),
+                    ));
+                    rows.len() - 1
+                }
+            };
+            rows[at].1.extend(s.score);
+        }
+        m.period = rows
+            .into_iter()
+            .map(|(mut row, scores)| {
+                row.scores = scores.len();
+                if !scores.is_empty() {
+                    row.mean = Some(two_decimals(
+                        scores.iter().sum::<f64>() / scores.len() as f64,
+                    ));
+                    row.min = scores.iter().copied().reduce(f64::min).map(two_decimals);
+                    row.max = scores.iter().copied().reduce(f64::max).map(two_decimals);
+                }
+                row
+            })
+            .collect();
+    }
+    out
+}
+
+fn two_decimals(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 fn one_decimal(x: f64) -> f64 {
@@ -691,7 +957,10 @@ fn view(e: &Entry) -> EntryView {
     EntryView {
         id: e.id.clone(),
         created: time(e),
-        pack: e.pack.clone(),
+        pack: PackRef {
+            id: one_line(&e.pack.id),
+            version: one_line(&e.pack.version),
+        },
         safety_lane: e.safety_lane,
         answers,
         nudge,
@@ -701,7 +970,7 @@ fn view(e: &Entry) -> EntryView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entry::{Answer, NudgeRecord, Recheck};
+    use crate::entry::{Answer, LaneShare, MeasureResult, NudgeRecord, Recheck};
     use chrono::DateTime;
 
     fn answer(key: &str, kind: Kind, value: Value) -> Answer {
@@ -1274,5 +1543,281 @@ mod tests {
         // After a step not shown: at the end.
         e.nudge.as_mut().unwrap().after = Some(keys::SHARE_INCLUDE.into());
         assert_eq!(view(&e).entries[0].nudge.as_ref().unwrap().after, None);
+    }
+
+    fn yes_no(key: &str, b: bool) -> Answer {
+        answer(key, Kind::YesNo, Value::Bool(b))
+    }
+
+    fn about(id: &str, day: u32, shared: bool, moment: &str, focus: &str, yes: bool) -> Entry {
+        let mut e = entry(
+            id,
+            &format!("2026-03-{day:02}T10:00:00+00:00"),
+            shared,
+            vec![
+                text(keys::WHAT_HAPPENED, moment),
+                yes_no(keys::FOCUS_ABOUT, yes),
+            ],
+        );
+        e.focus = Some(focus.into());
+        e
+    }
+
+    #[test]
+    fn the_focus_section_holds_shared_entries_marked_about_it_and_only_those() {
+        let mut steps = lane(
+            "ssss0005",
+            "2026-03-06T10:00:00+00:00",
+            LaneShare::StepsOnly,
+        );
+        steps.answers.push(yes_no(keys::FOCUS_ABOUT, true));
+        steps.focus = Some("now".into());
+        let journal = [
+            about(
+                "aaaa0001",
+                2,
+                true,
+                "\n  Left out at lunch.\nMore.",
+                "now",
+                true,
+            ),
+            about("bbbb0002", 3, true, "Judged.", " before ", true),
+            about("cccc0003", 4, true, "Not about it.", "now", false),
+            about("dddd0004", 5, false, "PRIVATE", "now", true),
+            steps,
+        ];
+        let s = select(&journal, march());
+        let focus = build_with_focus(&s, march(), None, false, Some("now"))
+            .focus
+            .unwrap();
+        assert_eq!(focus.text.as_deref(), Some("now"));
+        let marked: Vec<_> = focus
+            .entries
+            .iter()
+            .map(|f| {
+                (
+                    f.id.as_str(),
+                    f.words.as_deref(),
+                    f.written_under.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            marked,
+            [
+                ("aaaa0001", Some("Left out at lunch."), None),
+                ("bbbb0002", Some("Judged."), Some("before"))
+            ]
+        );
+
+        // No focus now: every marked entry says what it was written under.
+        let focus = build(&s, march(), None, false).focus.unwrap();
+        assert_eq!(focus.text, None);
+        assert_eq!(focus.entries[0].written_under.as_deref(), Some("now"));
+        // A focus of blanks is none.
+        let s = select(&journal[2..], march());
+        assert!(
+            build_with_focus(&s, march(), None, false, Some("  "))
+                .focus
+                .is_none()
+        );
+        assert!(build(&s, march(), None, false).focus.is_none());
+        let focus = build_with_focus(&s, march(), None, false, Some("now"))
+            .focus
+            .unwrap();
+        assert!(focus.entries.is_empty());
+    }
+
+    #[test]
+    fn first_words_come_from_the_first_thing_written_when_there_is_no_moment() {
+        let mut e = entry(
+            "aaaa0001",
+            "2026-03-02T10:00:00+00:00",
+            true,
+            vec![
+                rating(keys::ARRIVAL_DISTRESS, 3),
+                text(keys::SAFETY_NOTE, "not this"),
+                text("session.stayed", "   "),
+                text(
+                    "session.what",
+                    &"The group laughed when I spoke. ".repeat(4),
+                ),
+                yes_no(keys::FOCUS_ABOUT, true),
+            ],
+        );
+        e.answers[1].kind = Kind::LongText;
+        let focus = build(&select(&[e], march()), march(), None, false)
+            .focus
+            .unwrap();
+        let words = focus.entries[0].words.as_deref().unwrap();
+        assert!(words.starts_with("The group laughed"), "{words}");
+        assert!(
+            words.ends_with('…') && words.chars().count() <= FOCUS_WORDS,
+            "{words}"
+        );
+    }
+
+    #[test]
+    fn urges_come_from_shared_and_steps_only_entries_oldest_first() {
+        let with_urges = |mut e: Entry, urge: Option<u8>, acted: Option<bool>| {
+            e.answers
+                .extend(urge.map(|u| rating(keys::ARRIVAL_URGE, u)));
+            e.answers
+                .extend(acted.map(|b| yes_no(keys::ARRIVAL_URGE_ACTED, b)));
+            e
+        };
+        let journal = [
+            with_urges(
+                entry("aaaa0001", "2026-03-03T10:00:00+00:00", true, vec![]),
+                Some(4),
+                Some(false),
+            ),
+            with_urges(
+                lane(
+                    "ssss0002",
+                    "2026-03-02T10:00:00+00:00",
+                    LaneShare::StepsOnly,
+                ),
+                Some(9),
+                Some(true),
+            ),
+            with_urges(
+                entry("pppp0003", "2026-03-04T10:00:00+00:00", false, vec![]),
+                Some(10),
+                Some(true),
+            ),
+            with_urges(
+                lane("nnnn0004", "2026-03-05T10:00:00+00:00", LaneShare::Nothing),
+                Some(10),
+                None,
+            ),
+            with_urges(
+                entry("bbbb0005", "2026-03-06T10:00:00+00:00", true, vec![]),
+                None,
+                Some(true),
+            ),
+            entry("cccc0006", "2026-03-07T10:00:00+00:00", true, vec![]),
+        ];
+        let s = build(&select(&journal, march()), march(), None, false);
+        let urges: Vec<_> = s
+            .safety
+            .urges
+            .iter()
+            .map(|u| (u.id.as_str(), u.urge, u.acted, u.whole))
+            .collect();
+        assert_eq!(
+            urges,
+            [
+                ("ssss0002", Some(9), Some(true), false),
+                ("aaaa0001", Some(4), Some(false), true),
+                ("bbbb0005", None, Some(true), true)
+            ]
+        );
+        // Urges alone are something shared about safety.
+        let s = build(&select(&journal[..1], march()), march(), None, false);
+        assert!(!s.safety.is_empty());
+        let s = build(&select(&journal[2..4], march()), march(), None, false);
+        assert!(s.safety.is_empty());
+    }
+
+    fn result(id: &str, show: bool, scores: &[(&str, Option<f64>, usize)]) -> MeasureResult {
+        MeasureResult {
+            id: id.into(),
+            title: format!("Title of {id}\u{1b}[2J"),
+            citation: "Cited.".into(),
+            permission: "Allowed.".into(),
+            show_scores: show,
+            subscales: scores
+                .iter()
+                .map(|(sub, score, answered)| SubscaleResult {
+                    id: (*sub).into(),
+                    title: format!("Sub {sub}"),
+                    method: "mean".into(),
+                    score: *score,
+                    answered: *answered,
+                    items: 3,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn measures_are_shown_per_entry_and_over_the_period_only_when_allowed() {
+        let scored = |id: &str, day: u32, shared: bool, measures: Vec<MeasureResult>| {
+            let mut e = entry(
+                id,
+                &format!("2026-03-{day:02}T10:00:00+00:00"),
+                shared,
+                vec![],
+            );
+            e.measures = measures;
+            e
+        };
+        let journal = [
+            scored(
+                "aaaa0001",
+                2,
+                true,
+                vec![
+                    result("m", true, &[("a", Some(1.5), 3), ("b", None, 1)]),
+                    result("hidden", false, &[("a", Some(9.0), 3)]),
+                ],
+            ),
+            scored(
+                "bbbb0002",
+                3,
+                true,
+                vec![result("m", true, &[("a", Some(2.0), 2)])],
+            ),
+            scored(
+                "cccc0003",
+                4,
+                true,
+                vec![result(
+                    "m",
+                    true,
+                    &[("a", Some(2.25), 3), ("b", Some(1.0), 3)],
+                )],
+            ),
+            scored(
+                "pppp0004",
+                5,
+                false,
+                vec![result("m", true, &[("a", Some(100.0), 3)])],
+            ),
+            scored("dddd0005", 6, true, vec![]),
+        ];
+        let s = build(&select(&journal, march()), march(), None, false);
+        assert_eq!(s.measures.len(), 1, "not the hidden one");
+        let m = &s.measures[0];
+        assert_eq!(m.title, "Title of m", "cleaned");
+        let ids: Vec<&str> = m.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["aaaa0001", "bbbb0002", "cccc0003"]);
+        let period: Vec<_> = m
+            .period
+            .iter()
+            .map(|p| (p.id.as_str(), p.scores, p.mean, p.min, p.max))
+            .collect();
+        // a: 1.5, 2, 2.25 → mean 5.75 / 3 = 1.9166… → 1.92; b: only 1.
+        assert_eq!(
+            period,
+            [
+                ("a", 3, Some(1.92), Some(1.5), Some(2.25)),
+                ("b", 1, Some(1.0), Some(1.0), Some(1.0))
+            ]
+        );
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(!json.contains("hidden") && !json.contains("100"), "{json}");
+
+        // No score at all in a subscale: no mean, no range.
+        let journal = [scored(
+            "aaaa0001",
+            2,
+            true,
+            vec![result("m", true, &[("a", None, 1)])],
+        )];
+        let s = build(&select(&journal, march()), march(), None, false);
+        let p = &s.measures[0].period[0];
+        assert_eq!((p.scores, p.mean, p.min, p.max), (0, None, None, None));
     }
 }

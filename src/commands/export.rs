@@ -5,7 +5,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::context::Context;
-use crate::entry::Entry;
+use crate::entry::{Entry, keys};
 use crate::error::Error;
 use crate::prompt::{PromptError, Prompter};
 use crate::pseudonym::Pseudonyms;
@@ -79,6 +79,14 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
             ..e.clone()
         });
     }
+    // The focus agreed now: the config's, else the one of the pack in use.
+    // A pack that cannot be read only means no focus here; `new` and
+    // `pack check` say what is wrong with it.
+    let mut focus = ctx.config.focus.clone().or_else(|| {
+        crate::store::packs::load_pack(&ctx.store, &ctx.config, None)
+            .ok()
+            .and_then(|p| p.focus)
+    });
     if args.pseudonymize {
         super::plan::warn_config(ctx);
         // Names come from what is shared and the config only, so that the
@@ -92,13 +100,24 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
                 crate::text::Shown(&left.join(", "))
             );
         }
-        selection = selection.map(|e| names.entry(e));
+        // The focus may name someone too: now, as each entry kept it, and
+        // in the framing of the question about it.
+        focus = focus.map(|f| names.apply(&f));
+        selection = selection.map(|e| {
+            let mut e = names.entry(e);
+            e.focus = e.focus.map(|f| names.apply(&f));
+            for a in e.answers.iter_mut().filter(|a| a.key == keys::FOCUS_ABOUT) {
+                a.framing = a.framing.as_deref().map(|f| names.apply(f));
+            }
+            e
+        });
     }
-    let mut summary = summary::build(
+    let mut summary = summary::build_with_focus(
         &selection,
         period,
         sessions.upcoming(today),
         args.pseudonymize,
+        focus.as_deref(),
     );
     // Any unreadable file may have been in the period: the summary says it
     // may be incomplete, and stderr (above) says which files.

@@ -254,6 +254,7 @@ fn environment() -> Environment<'static> {
     env.add_filter("rating", rating);
     env.add_filter("signed", signed);
     env.add_filter("one", one);
+    env.add_filter("num", num);
     env.add_filter("blockquote", blockquote);
     // The built-in `string` and `pprint`, paying for the items first.
     env.add_filter("string", |state: &State, value: Value| {
@@ -464,6 +465,16 @@ fn one(value: Value) -> Result<Value, Error> {
     Ok(ours(format!("{:.1}", number(&value)?)))
 }
 
+/// A number with at most two decimals and no trailing zeros: 4, 2.5, 1.33.
+fn num(value: Value) -> Result<Value, Error> {
+    let text = format!("{:.2}", number(&value)?);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    Ok(ours(match text {
+        "-0" => "0".to_string(),
+        t => t.replace('-', "−"),
+    }))
+}
+
 /// A change with its sign: +1.5, −2.0, 0.0.
 fn signed(value: Value) -> Result<Value, Error> {
     let x = number(&value)?;
@@ -585,5 +596,17 @@ mod tests {
             "one\n&lt;two&gt;\n\nthree",
             "escaped outside Markdown"
         );
+    }
+
+    #[test]
+    fn numbers_show_at_most_two_decimals_and_no_trailing_zeros() {
+        let shown = |x: f64| num(Value::from(x)).unwrap().to_string();
+        assert_eq!(shown(8.0), "8");
+        assert_eq!(shown(2.5), "2.5");
+        assert_eq!(shown(2.333_333), "2.33");
+        assert_eq!(shown(6.666_7), "6.67");
+        assert_eq!(shown(-0.001), "0");
+        assert_eq!(shown(-1.25), "−1.25");
+        assert_eq!(num(Value::from(3)).unwrap().to_string(), "3");
     }
 }

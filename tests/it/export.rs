@@ -490,7 +490,7 @@ fn the_json_summary_validates_against_the_shipped_schema() {
             .map(|e| format!("{} at {}", e, e.instance_path()))
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
-        assert_eq!(doc["schema"], "mentalog.summary/3");
+        assert_eq!(doc["schema"], "mentalog.summary/4");
         assert_eq!(doc["glance"]["entries"], 4);
     }
     // An empty period.
@@ -919,14 +919,20 @@ fn out_into_a_missing_folder_says_so_and_writes_nothing() {
 /// lines: without markup, escapes, list marks and indentation, with
 /// typographic quotes made plain, so the formats can be compared line by line.
 fn safety_section(out: &str, format: &str) -> Vec<String> {
-    let (start, end) = match format {
-        "md" => ("## Safety", "## What the patient"),
-        "text" => ("SAFETY", "WHAT THE PATIENT"),
-        "html" => ("<h2 id=\"safety\">Safety</h2>", "</section>"),
+    // It ends where the next section starts: the focus, if there is one.
+    let (start, ends): (&str, &[&str]) = match format {
+        "md" => ("## Safety", &["## Focus", "## What the patient"]),
+        "text" => ("SAFETY", &["\nFOCUS\n", "\nWHAT THE PATIENT"]),
+        "html" => ("<h2 id=\"safety\">Safety</h2>", &["</section>"]),
         other => panic!("no safety section in {other}"),
     };
     let from = out.find(start).unwrap_or_else(|| panic!("{format}: {out}")) + start.len();
-    let to = from + out[from..].find(end).unwrap();
+    let to = from
+        + ends
+            .iter()
+            .filter_map(|end| out[from..].find(end))
+            .min()
+            .unwrap();
     let section = &out[from..to];
     let plain = match format {
         "html" => {
@@ -1269,7 +1275,7 @@ fn no_use_of_the_safety_steps_is_said_the_same_way_in_every_format_and_template(
             serde_json::from_str(&export(sb, &["--format", "json"])).unwrap();
         assert_eq!(
             doc["safety"],
-            json!({"lane": [], "answers": [], "distress_rose": [], "plan_opened": null})
+            json!({"lane": [], "answers": [], "distress_rose": [], "urges": [], "plan_opened": null})
         );
     }
     // Every built-in template and the schema say it in these words, and
