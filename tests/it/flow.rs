@@ -128,13 +128,15 @@ fn full_replies() -> Vec<Reply> {
         t("She doesn't care."),
         t("To be listened to."),
         t("I left early."),
+        t("She kept scrolling. I felt invisible."), // moment.next
         t("my sister"),
         t("Maybe she was worried about work."),
         t("Checking on her kids."),
         t("4"), // other.certainty
         t("She didn't notice."),
         t("Cold."),
-        t("3"), // after.distress
+        t("We haven't talked since."), // repair.since
+        t("3"),                        // after.distress
         t("A little."),
         t("Going quiet."),
         Select(0), // share.include: yes
@@ -1022,7 +1024,7 @@ fn a_nudge_answer_passed_over_by_back_comes_again_with_its_words() {
         replies.push(t("x"));
     }
     replies.push(Multi(vec![]));
-    for _ in ["body", "thoughts", "needs", "actions", "who"] {
+    for _ in ["body", "thoughts", "needs", "actions", "next", "who"] {
         replies.push(t(""));
     }
     replies.extend([

@@ -53,6 +53,9 @@ pub const CERTAINTY: &str =
 pub const ALTERNATIVE: &str =
     "Can you think of one other way to read what they did, even one you don't believe?";
 pub const AS_SEEN: &str = "How do you think you came across to them in that moment?";
+/// The interpersonal chain and repair, added in mbt-core version 3.
+pub const NEXT: &str = "What did they do next, and what happened in you then?";
+pub const REPAIR: &str = "Has anything happened between you since? Is there something you'd want them to understand, or to understand about them?";
 pub const AFTER: &str =
     "Reading it back now, how strong are your feelings? (0 = calm, 10 = as intense as it gets)";
 pub const SHIFT: &str = "Has anything changed in how you see it, even slightly?";
@@ -494,12 +497,14 @@ pub fn middle(w: &mut Walk) {
     w.answer(THOUGHTS, "She does not want to see me");
     w.answer(NEEDS, "To feel wanted");
     w.answer(ACTIONS, "I put my phone away");
+    w.answer(NEXT, "She kept talking to her friend; I went quiet");
     w.answer(WHO, "my sister");
     w.answer(OTHER_FEELING, "Tired after work, maybe stressed");
     w.answer(INTENT, "To rest and not let me down later");
     w.answer(CERTAINTY, "3");
     w.answer(ALTERNATIVE, "Something came up at home");
     w.answer(AS_SEEN, "Short with her");
+    w.answer(REPAIR, "We have not talked since");
 }
 
 /// From the feelings to the end, skipping everything that may be skipped,
@@ -515,6 +520,7 @@ pub fn skip_to_the_end(w: &mut Walk, after: &str) {
         THOUGHTS,
         NEEDS,
         ACTIONS,
+        NEXT,
         WHO,
         OTHER_FEELING,
         SMALL_GUESS,
@@ -527,6 +533,7 @@ pub fn skip_to_the_end(w: &mut Walk, after: &str) {
     assert!(!asked.contains("How sure are you"), "{asked:?}");
     w.skip_here(ALTERNATIVE);
     w.skip(AS_SEEN);
+    w.skip(REPAIR);
     if after.is_empty() {
         w.skip(AFTER);
     } else {
@@ -680,7 +687,7 @@ fn a_full_entry_typed_with_digits_arrow_keys_and_a_refused_rating() {
     assert_eq!(answer(&doc, "other.certainty"), &json!(3));
     assert_eq!(answer(&doc, "after.distress"), &json!(2));
     assert_eq!(answer(&doc, "share.include"), &json!(true));
-    assert_eq!(keys(&doc).len(), 19, "{:?}", keys(&doc));
+    assert_eq!(keys(&doc).len(), 21, "{:?}", keys(&doc));
 }
 
 #[test]
@@ -842,6 +849,7 @@ fn a_rise_of_three_below_the_threshold_shows_the_closing_with_the_written_plan()
         THOUGHTS,
         NEEDS,
         ACTIONS,
+        NEXT,
         WHO,
         OTHER_FEELING,
         SMALL_GUESS,
@@ -851,6 +859,7 @@ fn a_rise_of_three_below_the_threshold_shows_the_closing_with_the_written_plan()
     }
     w.skip(ALTERNATIVE);
     w.skip(AS_SEEN);
+    w.skip(REPAIR);
     w.answer(AFTER, "5");
     let closing = w.expect(SHIFT);
     for line in [
@@ -1545,12 +1554,14 @@ fn a_full_walk_in_plain_mode_is_printed_line_by_line_and_never_redrawn() {
         (THOUGHTS, "She does not want to see me"),
         (NEEDS, "To feel wanted"),
         (ACTIONS, "I put my phone away"),
+        (NEXT, "She kept talking; I went quiet"),
         (WHO, "my sister"),
         (OTHER_FEELING, "Tired after work, maybe stressed"),
         (INTENT, "To rest"),
         (CERTAINTY, "3"),
         (ALTERNATIVE, "Something came up at home"),
         (AS_SEEN, "Short with her"),
+        (REPAIR, "Not yet"),
     ] {
         line(&mut w, q, a);
     }
@@ -1581,12 +1592,14 @@ fn a_full_walk_in_plain_mode_is_printed_line_by_line_and_never_redrawn() {
         THOUGHTS,
         NEEDS,
         ACTIONS,
+        NEXT,
         WHO,
         OTHER_FEELING,
         INTENT,
         CERTAINTY,
         ALTERNATIVE,
         AS_SEEN,
+        REPAIR,
         AFTER,
         SHIFT,
         TOPIC,
@@ -1621,7 +1634,7 @@ fn a_full_walk_in_plain_mode_is_printed_line_by_line_and_never_redrawn() {
         answer(&doc, "self.feelings"),
         &json!([{"name": "sad", "intensity": 6}, {"name": "hurt", "intensity": 8}])
     );
-    assert_eq!(keys(&doc).len(), 18, "{:?}", keys(&doc));
+    assert_eq!(keys(&doc).len(), 20, "{:?}", keys(&doc));
 }
 
 #[test]

@@ -106,11 +106,11 @@ fn walk(cols: u16, colour: bool) {
     w.expect(&echo);
     w.answer("How strong was \"sad\" at the time? (0 to 10)", "6");
     w.answer(BODY, "A tight chest, and my hands were cold 🥶");
-    for q in [THOUGHTS, NEEDS, ACTIONS, WHO] {
+    for q in [THOUGHTS, NEEDS, ACTIONS, NEXT, WHO] {
         w.skip(q);
     }
     w.answer(OTHER_FEELING, "Tired after work");
-    for q in [INTENT, CERTAINTY, ALTERNATIVE, AS_SEEN] {
+    for q in [INTENT, CERTAINTY, ALTERNATIVE, AS_SEEN, REPAIR] {
         w.skip(q);
     }
     w.expect(READ_BACK);
@@ -156,12 +156,14 @@ fn walk(cols: u16, colour: bool) {
         THOUGHTS,
         NEEDS,
         ACTIONS,
+        NEXT,
         WHO,
         OTHER_FEELING,
         INTENT,
         CERTAINTY,
         ALTERNATIVE,
         AS_SEEN,
+        REPAIR,
         AFTER,
         SHIFT,
         TOPIC,
