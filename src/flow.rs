@@ -247,7 +247,16 @@ impl<'a> Walk<'a, '_> {
         if step.key == keys::AFTER_DISTRESS {
             let lines = read_back(self.draft);
             if !lines.is_empty() {
-                self.p.say("Here is what you wrote, side by side:")?;
+                // "Side by side" only when both minds are there to see.
+                let both = lines.iter().any(|l| l.starts_with("Your guess about them"))
+                    && lines
+                        .iter()
+                        .any(|l| l.starts_with("Your feelings") || l.starts_with("The moment"));
+                self.p.say(if both {
+                    "Here is what you wrote, side by side:"
+                } else {
+                    "Here is what you wrote:"
+                })?;
                 for line in lines {
                     self.p.say(&format!("  {line}"))?;
                 }

@@ -428,7 +428,9 @@ impl Walking<'_> {
             p.say("Thank you for checking in with yourself, and for writing here.")?;
             p.say(&self.pack.safety.closing)?;
         } else {
-            p.say("Thank you for taking the time to look at this moment, from your side and from theirs.")?;
+            // Every pack's walk ends here, a moment that went better and a
+            // session included: thanks that fit them all.
+            p.say("Thank you for taking the time to look at this moment.")?;
             if entry.distress_rose {
                 p.say(&self.pack.safety.closing)?;
             }
