@@ -67,6 +67,25 @@ pub fn add_contact(doc: &mut DocumentMut, contact: &Contact) {
     if let Some(note) = &contact.note {
         t["note"] = value(note.as_str());
     }
+    // An inline list (`contacts = [{ ... }]`) becomes tables first, so
+    // the contacts already there are kept.
+    if doc.get("contacts").and_then(Item::as_array).is_some()
+        && let Some(Item::Value(toml_edit::Value::Array(inline))) = doc.remove("contacts")
+    {
+        let mut list = ArrayOfTables::new();
+        for item in inline.iter() {
+            if let Some(old) = item.as_inline_table() {
+                let mut t = Table::new();
+                for (k, v) in old.iter() {
+                    let mut v = v.clone();
+                    v.decor_mut().clear();
+                    t[k] = Item::Value(v);
+                }
+                list.push(t);
+            }
+        }
+        doc.insert("contacts", Item::ArrayOfTables(list));
+    }
     match doc
         .get_mut("contacts")
         .and_then(Item::as_array_of_tables_mut)
@@ -127,6 +146,27 @@ mod tests {
         assert_eq!(c.safety_threshold, Some(7));
         assert!(c.due.enabled);
         assert_eq!(c.contact_lines(), ["Sam: 555"]);
+    }
+
+    #[test]
+    fn a_contact_added_to_an_inline_list_keeps_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "contacts = [{ name = \"Ali\", phone = \"556\" }]\n").unwrap();
+        edit(&path, |doc| {
+            add_contact(
+                doc,
+                &Contact {
+                    name: "Sam".into(),
+                    phone: Some("555".into()),
+                    note: None,
+                },
+            );
+        })
+        .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let c = Config::parse(&text, "c");
+        assert_eq!(c.contact_lines(), ["Ali: 556", "Sam: 555"], "{text}");
     }
 
     #[test]

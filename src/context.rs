@@ -46,7 +46,11 @@ impl Context {
             None => Box::new(|| Local::now().fixed_offset().trunc_subsecs(0)),
         };
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-        for warning in paths.exposure_warnings() {
+        // `due` runs in shell start-up files: it asks nothing and warns of
+        // nothing there, every time a terminal opens.
+        let quiet = matches!(cli.command, crate::cli::Command::Due(_));
+        let interactive = interactive && !quiet;
+        for warning in paths.exposure_warnings().into_iter().filter(|_| !quiet) {
             eprintln!("mentalog: warning: {}", crate::text::Shown(&warning));
         }
         let config = Config::load(&paths.config);

@@ -15,6 +15,7 @@ pub mod error;
 pub mod flow;
 pub mod pack;
 pub mod paths;
+pub mod plan_edit;
 pub mod prompt;
 pub mod pseudonym;
 pub mod render;
@@ -29,7 +30,12 @@ pub use error::{Error, exit_code, is_broken_pipe};
 
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
-    let mut ctx = context::Context::resolve(&cli)?;
+    let mut ctx = match context::Context::resolve(&cli) {
+        Ok(ctx) => ctx,
+        // `due` in a shell start-up file stays silent whatever goes wrong.
+        Err(_) if matches!(cli.command, cli::Command::Due(_)) => return Ok(()),
+        Err(e) => return Err(e),
+    };
     commands::dispatch(&mut ctx, &cli.command)
 }
 

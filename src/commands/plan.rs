@@ -1,17 +1,16 @@
 use std::io::Write;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::cli::PlanArgs;
 use crate::context::Context;
 use crate::error::Error;
-use crate::prompt::PromptError;
+use crate::plan_edit::{self, Edited};
 use crate::render::plan::{self, CrisisPlan};
 use crate::store::Store;
 use crate::text::Shown;
 
-/// The plan written on first use: the Stanley–Brown headings, no phone numbers.
-pub const TEMPLATE: &str = include_str!("../../prompts/plan-template.md");
+pub use crate::plan_edit::TEMPLATE;
 
 /// The plan file's text, writing the template first if there is none (so
 /// there is something to fill in). `None` from a plan that could not be
@@ -94,51 +93,13 @@ fn edit(ctx: &mut Context, plan: &str) -> Result<()> {
         ))
         .into());
     }
-    ctx.store.create_editing_dir()?;
-    match ctx.prompter.edit("Your crisis plan", plan) {
-        Ok(Some(text)) => {
-            // The plan is read, edited for as long as it takes, and written
-            // back: if it changed meanwhile (another terminal), neither
-            // version is lost.
-            let _lock = ctx.store.lock()?;
-            let now = ctx
-                .store
-                .read_plan()?
-                .unwrap_or_else(|| TEMPLATE.to_string());
-            if now != plan {
-                let stamp = (ctx.clock)().format("%Y-%m-%dT%H-%M-%S");
-                let path = ctx.store.editing_dir().join(format!("plan-{stamp}.md"));
-                crate::store::write_new(&path, format!("{text}\n").as_bytes())?;
-                anyhow::bail!(
-                    "your crisis plan was changed elsewhere while you edited it, so it was not replaced; what you wrote is kept in {}",
-                    path.display()
-                );
-            }
-            ctx.store.write_plan(&format!("{text}\n"))?;
-            eprintln!(
-                "Your crisis plan is saved in {}",
-                ctx.store.plan_path().display()
-            );
-        }
-        Ok(None) => eprintln!("The plan was left empty in the editor, so the old one was kept."),
-        Err(PromptError::EditorInterrupted(text)) => {
-            // Stopping is not saving: the plan stays, the new words are kept aside.
-            let kept = match text {
-                Some(t) if t.trim() != plan.trim() => {
-                    let stamp = (ctx.clock)().format("%Y-%m-%dT%H-%M-%S");
-                    let path = ctx.store.editing_dir().join(format!("plan-{stamp}.md"));
-                    crate::store::write_new(&path, format!("{t}\n").as_bytes())?;
-                    format!(
-                        "your crisis plan was not changed; what the editor held is kept in {}",
-                        path.display()
-                    )
-                }
-                _ => "your crisis plan was not changed".to_string(),
-            };
-            return Err(Error::Cancelled(format!("Stopped; {kept}.")).into());
-        }
-        Err(e) => {
-            return Err(e).context("your crisis plan was not changed");
+    match plan_edit::edit(&ctx.store, ctx.prompter.as_mut(), &*ctx.clock, plan)? {
+        Edited::Saved => eprintln!(
+            "Your crisis plan is saved in {}",
+            ctx.store.plan_path().display()
+        ),
+        Edited::LeftEmpty => {
+            eprintln!("The plan was left empty in the editor, so the old one was kept.");
         }
     }
     Ok(())

@@ -83,6 +83,9 @@ pub struct State {
     /// The safety-lane entry whose follow-up was last offered: offered once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_offered: Option<String>,
+    /// The calendar day (local) `mentalog due` last printed its line: once a day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_shown: Option<chrono::NaiveDate>,
 }
 
 impl Store {

@@ -126,7 +126,7 @@ fn a_scripted_entry_is_stored_as_documented() {
     assert!(path.starts_with(sb.data().join("entries/2026/11")));
     assert_eq!(doc["schema"], 3);
     assert_eq!(doc["created"], "2026-11-03T21:40:12+01:00");
-    assert_eq!(doc["pack"], json!({"id": "mbt-core", "version": "2"}));
+    assert_eq!(doc["pack"], json!({"id": "mbt-core", "version": "3"}));
     assert_eq!(doc["shared"], true);
     assert_eq!(doc["safety_lane"], false);
     assert_eq!(doc["id"].as_str().unwrap().len(), 32);
