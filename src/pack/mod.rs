@@ -10,7 +10,9 @@ use serde::{Deserialize, Deserializer};
 
 use crate::entry::{Answer, Kind, PackRef, Value, keys};
 
+pub mod check;
 pub mod measure;
+mod validate;
 
 pub use measure::{Measure, MeasureItem, Scale, ScoreMethod, Subscale};
 
@@ -413,10 +415,18 @@ impl Pack {
     }
 
     /// Parses and validates a pack from TOML.
+    /// The rules are those of `mentalog pack check`; the error names the
+    /// first problems with their line and column.
     pub fn parse(source: &str) -> Result<Pack, PackError> {
-        let pack: Pack = toml::from_str(source).map_err(|e| PackError(e.to_string()))?;
-        pack.validate()?;
-        Ok(pack)
+        let checked = check::check(source);
+        match checked.pack {
+            Some(pack) => Ok(pack),
+            None => Err(PackError(check::first_errors(
+                source,
+                &checked.problems,
+                None,
+            ))),
+        }
     }
 
     pub fn reference(&self) -> PackRef {
@@ -547,193 +557,9 @@ impl Pack {
     pub fn step(&self, key: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.key == key)
     }
-
-    fn validate(&self) -> Result<(), PackError> {
-        let fail = |msg: String| Err(PackError(msg));
-        if self.id.trim().is_empty() || self.version == 0 {
-            return fail("the pack needs an `id` and a `version` of 1 or more".into());
-        }
-        if self.safety_rise == 0 || self.safety_rise > 10 {
-            return fail(format!(
-                "`safety_rise` must be from 1 to 10, not {}",
-                self.safety_rise
-            ));
-        }
-        if self.safety_threshold > 10 {
-            return fail(format!(
-                "`safety_threshold` must be from 0 to 10, not {}",
-                self.safety_threshold
-            ));
-        }
-        let mut seen = BTreeSet::new();
-        for step in &self.steps {
-            let key = &step.key;
-            if key.trim().is_empty() || key == keys::SAFETY_NOTE {
-                return fail(format!("step key {key:?} cannot be used; choose another"));
-            }
-            if !seen.insert(key.as_str()) {
-                return fail(format!("step `{key}` appears twice; keys must be unique"));
-            }
-            if step.question.trim().is_empty() {
-                return fail(format!("step `{key}` has no question"));
-            }
-            match fixed_kind(key) {
-                Some(Some(kind)) if kind != step.kind => {
-                    return fail(format!(
-                        "step `{key}` must have kind \"{}\"",
-                        kind_name(kind)
-                    ));
-                }
-                Some(None) if !step.kind.is_text() => {
-                    return fail(format!(
-                        "step `{key}` must have kind \"short_text\" or \"long_text\""
-                    ));
-                }
-                _ => {}
-            }
-            if step.kind == Kind::Choice && step.options.is_empty() {
-                return fail(format!("step `{key}` is a choice but has no `options`"));
-            }
-            if step.kind != Kind::Choice && !step.options.is_empty() {
-                return fail(format!("step `{key}` has `options` but is not a choice"));
-            }
-            for need in &step.needs_any {
-                if need == key || self.step(need).is_none() {
-                    return fail(format!(
-                        "step `{key}`: `needs_any` names `{need}`, which is not another step of this pack"
-                    ));
-                }
-            }
-            if step.kind == Kind::Feelings && self.feelings.is_empty() {
-                return fail(format!(
-                    "step `{key}` asks for feelings but the pack has no `feelings` list"
-                ));
-            }
-        }
-        // The arrival check opens every walk and cannot be skipped: the safety
-        // lane depends on it.
-        for (i, key) in [keys::ARRIVAL_DISTRESS, keys::ARRIVAL_SAFETY]
-            .iter()
-            .enumerate()
-        {
-            match self.steps.get(i) {
-                Some(s) if s.key == *key && !s.skippable => {}
-                _ => {
-                    return fail(format!(
-                        "step {} must be `{key}`, with `skippable = false`: the arrival check opens every entry",
-                        i + 1
-                    ));
-                }
-            }
-        }
-        let s = &self.safety;
-        if [
-            &s.acknowledgement,
-            &s.thoughts_acknowledgement,
-            &s.note_question,
-            &s.closing,
-        ]
-        .iter()
-        .any(|t| t.trim().is_empty())
-        {
-            return fail(
-                "[safety] needs an acknowledgement, a note_question and a closing (and a thoughts_acknowledgement that is not empty, if given)".into(),
-            );
-        }
-        let mut nudge_ids = BTreeSet::new();
-        for nudge in &self.nudges {
-            if nudge.id.trim().is_empty() || nudge.text.trim().is_empty() {
-                return fail("every nudge needs an `id` and a `text`".into());
-            }
-            // The safety lane is decided after the arrival check; no nudge may come before it.
-            if nudge.after.contains(keys::ARRIVAL_DISTRESS)
-                || nudge.after.contains(keys::ARRIVAL_SAFETY)
-            {
-                return fail(format!(
-                    "nudge `{}` cannot come after the arrival check; choose a later step",
-                    nudge.id
-                ));
-            }
-            if !nudge_ids.insert(nudge.id.as_str()) {
-                return fail(format!("nudge `{}` appears twice", nudge.id));
-            }
-            if nudge.after.keys().is_empty() {
-                return fail(format!("nudge `{}` needs an `after` step", nudge.id));
-            }
-            for after in nudge.after.keys() {
-                if self.step(after).is_none() {
-                    return fail(format!(
-                        "nudge `{}` comes after `{after}`, which is not a step of this pack",
-                        nudge.id
-                    ));
-                }
-            }
-            if nudge.when.is_empty() {
-                return fail(format!("nudge `{}` has no `when` signals", nudge.id));
-            }
-            for signal in nudge.when.iter().flat_map(Signal::flatten) {
-                for key in signal.keys() {
-                    if self.step(key).is_none() {
-                        return fail(format!(
-                            "nudge `{}` looks at `{key}`, which is not a step of this pack",
-                            nudge.id
-                        ));
-                    }
-                }
-                let bad = match signal {
-                    Signal::Words { words, .. } | Signal::WordsHere { words } => words.is_empty(),
-                    Signal::All { of } => of.is_empty(),
-                    Signal::FewFeelings { max_intensity, .. } => *max_intensity > 10,
-                    _ => false,
-                };
-                if bad {
-                    return fail(format!(
-                        "nudge `{}` has a signal that can never hold (no words, or an intensity above 10)",
-                        nudge.id
-                    ));
-                }
-                if let Signal::RatingAtLeast { key, value } = signal
-                    && (self.step(key).map(|s| s.kind) != Some(Kind::Rating) || *value > 10)
-                {
-                    return fail(format!(
-                        "nudge `{}`: `rating_at_least` needs a rating step and a value from 0 to 10",
-                        nudge.id
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-fn kind_name(kind: Kind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 impl Signal {
-    fn keys(&self) -> Vec<&String> {
-        match self {
-            Signal::RatingAtLeast { key, .. } | Signal::BlankOr { key, .. } => vec![key],
-            Signal::Words { keys, .. } | Signal::FewFeelings { keys, .. } => keys.iter().collect(),
-            Signal::OneSided { rich, blank, .. } => rich.iter().chain(blank).collect(),
-            Signal::WordsHere { .. } | Signal::All { .. } | Signal::Not { .. } => Vec::new(),
-        }
-    }
-
-    /// This signal and every signal inside it.
-    fn flatten(&self) -> Vec<&Signal> {
-        let mut out = vec![self];
-        match self {
-            Signal::All { of } => out.extend(of.iter().flat_map(Signal::flatten)),
-            Signal::Not { of } => out.extend(of.flatten()),
-            _ => {}
-        }
-        out
-    }
-
     /// Whether the signal holds for the answers given so far, `here` being
     /// the step just answered.
     pub fn holds(&self, answers: &[Answer], here: &str) -> bool {
