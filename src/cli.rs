@@ -142,10 +142,39 @@ pub struct SetupArgs {
     #[arg(value_enum)]
     pub part: Option<SetupPart>,
 
-    /// Take the answers from a TOML file instead of asking (see 'mentalog setup --help')
-    #[arg(long, value_name = "FILE", conflicts_with = "part")]
+    /// Take the answers from a TOML file instead of asking (its format: 'mentalog setup --help')
+    #[arg(long, value_name = "FILE", conflicts_with = "part", long_help = SETUP_FROM_HELP)]
     pub from: Option<PathBuf>,
 }
+
+/// The long help of `setup --from`: a string, not a doc comment, so its
+/// example keeps its layout and is not taken for a doctest.
+const SETUP_FROM_HELP: &str =
+    "Take the answers from a TOML file instead of asking (its format: 'mentalog setup --help')
+
+Every key is optional. The whole file is checked before anything is
+written: an unknown key or a wrong value is named, and nothing is
+changed. Running the same file again changes nothing.
+
+    plan_file = \"plan.md\"     # copied in as your crisis plan
+    replace_plan = false      # true replaces a different plan
+    safety_threshold = 8      # 1 to 10
+    pack = \"mbt-core\"         # a built-in or installed pack
+    focus = \"moments when I feel left out\"
+    rhythm = \"2 per week\"
+
+    [due]
+    enabled = true
+    words = \"Time for a few quiet minutes.\"
+
+    [[contacts]]              # one table for each contact
+    name = \"Crisis line\"
+    phone = \"...\"             # check it: mentalog has no numbers
+    note = \"day and night\"    # optional
+
+plan_file is read from beside this file. An empty focus, rhythm or
+words removes it. A contact with the same name and phone as one
+already set up is not added again.";
 
 #[derive(Debug, Args)]
 pub struct DueArgs {}
