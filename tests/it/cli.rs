@@ -453,6 +453,22 @@ fn the_example_config_is_valid() {
     let config = mentalog::config::Config::load(std::path::Path::new(path));
     assert!(config.problems.is_empty(), "{:?}", config.problems);
     assert_eq!(config.contacts.len(), 2);
+    // Every setting shown commented out reads clean once turned on.
+    let text = std::fs::read_to_string(path).unwrap();
+    let on: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest) if rest.starts_with('[') || rest.contains(" = ") => rest,
+            _ => l,
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let all = mentalog::config::Config::parse(&on, "config.toml");
+    assert!(all.problems.is_empty(), "{:?}\n{on}", all.problems);
+    assert_eq!(all.pack.as_deref(), Some("mbt-core"));
+    assert_eq!(all.rhythm.as_deref(), Some("2 per week"));
+    assert!(all.due.enabled && all.plain && all.share_plan_openings);
+    assert!(all.focus.is_some() && all.due.words.is_some());
 }
 
 #[test]

@@ -439,4 +439,73 @@ fn the_example_pack_walked_in_a_terminal() {
             {"id": "self", "title": "In touch with myself", "method": "sum", "score": 8.0, "answered": 1, "items": 2}
         ])
     );
+
+    // A second entry the next day, then the summary's measures against
+    // figures worked out by hand (tests/fixtures/therapist-pack-measures.json):
+    // wondered 1; sure 4, reversed 0: mean 0.5. named 2; facts 3, reversed
+    // 1: sum 3. Over the two entries: mean of 3 and 0.5 is 1.75; of 8 and 3, 5.5.
+    let next_day = json!({
+        "arrival.distress": 2, "arrival.safety": "no",
+        "measure.curiosity.wondered": 1, "measure.curiosity.sure": 4,
+        "measure.curiosity.named": 2, "measure.curiosity.facts": 3,
+        "share.include": true
+    });
+    sb.assert_cmd()
+        .args(["new", "--pack", &pack_path(), "--answers", "-"])
+        .env("MENTALOG_NOW", later(60 * 24))
+        .write_stdin(next_day.to_string())
+        .assert()
+        .success();
+    let out = sb
+        .assert_cmd()
+        .args(["export", "--format", "json", "--since", "2026-11-01"])
+        .env("MENTALOG_NOW", later(60 * 24 * 2))
+        .assert()
+        .success();
+    let mut summary: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    // Entry ids are random: everything else is compared.
+    for e in summary["measures"][0]["entries"].as_array_mut().unwrap() {
+        assert!(e.as_object_mut().unwrap().remove("id").is_some());
+    }
+    let expected: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/therapist-pack-measures.json")).unwrap();
+    assert_eq!(summary["measures"], expected);
+}
+
+/// A format 1 pack (mbt-core version "2", as it shipped) still loads, walks
+/// and takes an answers file: packs written before format 2 keep working.
+#[test]
+fn a_format_1_pack_still_loads_and_writes_entries() {
+    let old = format!(
+        "{}/tests/fixtures/mbt-core-v2-format1.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let source = std::fs::read_to_string(&old).unwrap();
+    let pack = mentalog::pack::Pack::parse(&source.replace("mbt-core", "old-core")).unwrap();
+    assert_eq!((pack.format, pack.version), (1, 2));
+    let sb = Sandbox::new();
+    let copy = sb.data().with_file_name("old-core.toml");
+    std::fs::write(
+        &copy,
+        source.replace("id = \"mbt-core\"", "id = \"old-core\""),
+    )
+    .unwrap();
+    sb.assert_cmd()
+        .args(["pack", "check"])
+        .arg(&copy)
+        .assert()
+        .success();
+    let out = sb
+        .assert_cmd()
+        .args(["new", "--pack"])
+        .arg(&copy)
+        .args(["--answers", "-"])
+        .write_stdin(crate::sandbox::calm().to_string())
+        .assert()
+        .success();
+    let path = String::from_utf8_lossy(&out.get_output().stdout)
+        .trim()
+        .to_string();
+    let doc = read_json(std::path::Path::new(&path));
+    assert_eq!(doc["pack"], json!({"id": "old-core", "version": "2"}));
 }
