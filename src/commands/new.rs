@@ -186,10 +186,12 @@ fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
         } else {
             "If you can, reach out to someone you trust or to your care team."
         };
-        eprintln!(
-            "Your feelings were very strong in this entry. {share} {plan} {}",
-            flow::EMERGENCY_LINE
-        );
+        let why = if entry.safety_lane {
+            "This entry opened the safety steps."
+        } else {
+            "Your feelings were very strong by the end of this entry."
+        };
+        eprintln!("{why} {share} {plan} {}", flow::EMERGENCY_LINE);
     }
     writeln!(std::io::stdout().lock(), "{}", path.display())?;
     Ok(())
@@ -199,7 +201,7 @@ const GREETING: &str = "\
 Welcome to mentalog.
 
 It helps you catch one hard moment between sessions, in your own words, so you
-can bring it to your therapist. It takes about ten minutes.
+can bring it to your therapist.
 
 Your entries stay on this computer and are private. One leaves it only if you
 choose to share it and export it yourself. mentalog never contacts anyone.";
@@ -259,6 +261,10 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
 
     if first_run {
         p.say(GREETING).map_err(cancelled)?;
+        // How long it takes and what it is for depend on the pack.
+        if let Some(note) = &pack.note {
+            p.say(&format!("\n{note}")).map_err(cancelled)?;
+        }
         p.say("\nYour crisis plan is always one command away: mentalog plan\n")
             .map_err(cancelled)?;
     }

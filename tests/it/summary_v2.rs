@@ -967,7 +967,7 @@ fn the_focus_is_the_packs_in_use_when_the_config_has_none_and_a_broken_pack_is_n
     assert_eq!(doc["focus"]["text"], json!(null));
     assert_eq!(doc["focus"]["entries"][0]["written_under"], FOCUS);
     let md = export(&sb, &["--format", "md"]);
-    assert!(md.contains("No focus is agreed for now."), "{md}");
+    assert!(md.contains("No focus is set in mentalog now; each entry below names the focus it was written under."), "{md}");
 }
 
 #[test]
