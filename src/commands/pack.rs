@@ -291,7 +291,12 @@ fn describe(written: &Pack, pack: &Pack, threshold: u8) -> String {
                     .unwrap_or_else(|| [String::new(), String::new()]);
                 format!("A number from 0 ({}) to 10 ({}).", low.trim(), high.trim())
             }
-            Kind::Choice | Kind::Scale => format!("One of: {}.", step.options.join("; ")),
+            Kind::Choice => format!("One of: {}.", step.options.join("; ")),
+            // Typed as a number, as the walk asks it.
+            Kind::Scale => match &step.scale {
+                Some(scale) => format!("A number: {}.", scale.key()),
+                None => format!("One of: {}.", step.options.join("; ")),
+            },
             Kind::Feelings => format!(
                 "Any of these feelings, or your own words, each with how strong it was from 0 to 10: {}.",
                 pack.feelings.join(", ")
