@@ -558,7 +558,7 @@ fn packs_are_added_listed_shown_used_and_removed() {
         "Always asked.",
         "Asked only when you answered step 5.",
         "A few quick questions",
-        "One of: 0: never; 1; 2; 3: always.",
+        "A number: 0 = never, 3 = always.",
         "The safety steps",
         "If you are in immediate danger, call your local emergency number.",
         "After step 6, when the answer at step 6 is 8 or more:",
