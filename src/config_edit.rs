@@ -14,6 +14,20 @@ use crate::store::{self, MAX_CONFIG_BYTES, read_limited};
 /// Reads the config at `path` (missing: empty), applies `change` and writes
 /// it back, 0600 in a 0700 folder, replacing the old file atomically.
 pub fn edit(path: &Path, change: impl FnOnce(&mut DocumentMut)) -> Result<()> {
+    // A config kept elsewhere and linked here (dotfiles) is changed where it
+    // lives; the link stays a link.
+    let target;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        target = std::fs::canonicalize(path).with_context(|| {
+            format!(
+                "the config file {} is a link to a file that cannot be found; nothing was changed",
+                path.display()
+            )
+        })?;
+        target.as_path()
+    } else {
+        path
+    };
     let text = match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         _ => read_limited(path, MAX_CONFIG_BYTES, "config file")?,
@@ -167,6 +181,25 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         let c = Config::parse(&text, "c");
         assert_eq!(c.contact_lines(), ["Ali: 556", "Sam: 555"], "{text}");
+    }
+
+    #[test]
+    fn a_linked_config_is_changed_where_it_lives() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles-config.toml");
+        std::fs::write(&real, "# mine\n").unwrap();
+        let link = dir.path().join("config.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        edit(&link, |doc| set_text(doc, "pack", Some("mbt-quick"))).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let text = std::fs::read_to_string(&real).unwrap();
+        assert!(text.contains("# mine"), "{text}");
+        assert_eq!(Config::parse(&text, "c").pack.as_deref(), Some("mbt-quick"));
     }
 
     #[test]

@@ -332,6 +332,11 @@ pub struct Recheck {
     pub at: DateTime<FixedOffset>,
     pub distress: u8,
     pub safety: String,
+    /// The urge questions, asked again when the pack tracks urges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urge: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urge_acted: Option<bool>,
 }
 
 /// One journal entry, as stored in its JSON file.

@@ -609,10 +609,10 @@ impl<'a> Walk<'a, '_> {
                     self.settings.threshold,
                     self.pack.urge_threshold(),
                 );
-            let ack = if worrying || urged {
-                &self.pack.safety.thoughts_acknowledgement
-            } else {
-                &self.pack.safety.acknowledgement
+            let ack = match (worrying, urged, &self.pack.urges) {
+                (true, _, _) => &self.pack.safety.thoughts_acknowledgement,
+                (false, true, Some(urges)) => &urges.acknowledgement,
+                _ => &self.pack.safety.acknowledgement,
             };
             self.p.say(ack)?;
             self.show_plan(false)?;
@@ -935,7 +935,7 @@ pub fn recheck(
     pack: &Pack,
     settings: &Settings,
     p: &mut dyn Prompter,
-) -> Result<Recheck, PromptError> {
+) -> Result<(Recheck, Vec<Answer>), PromptError> {
     p.say("")?;
     p.say("It's been a while since you last wrote in this entry. Before you carry on:")?;
     let mut draft = Draft::new(String::new(), (settings.clock)(), pack.reference());
@@ -947,30 +947,49 @@ pub fn recheck(
         draft: &mut draft,
         save: &mut ignore,
     };
-    for key in [keys::ARRIVAL_DISTRESS, keys::ARRIVAL_SAFETY] {
+    // The whole arrival check, urges included when the pack tracks them,
+    // stopping as soon as it leads to the lane (as the walk does).
+    for key in [
+        keys::ARRIVAL_DISTRESS,
+        keys::ARRIVAL_SAFETY,
+        keys::ARRIVAL_URGE,
+        keys::ARRIVAL_URGE_ACTED,
+    ] {
         let Some(step) = pack.step(key) else { continue };
         let step = step.clone();
         while let Next::Back = w.step(&step)? {}
+        let arrived = w.draft.visited(keys::ARRIVAL_SAFETY);
+        if arrived && lane_due(&w.draft.answers, settings.threshold, pack.urge_threshold()) {
+            break;
+        }
     }
-    let distress = draft
-        .answer(keys::ARRIVAL_DISTRESS)
-        .and_then(|a| a.value.as_rating())
-        .unwrap_or(0);
-    let safety = draft
-        .answer(keys::ARRIVAL_SAFETY)
-        .and_then(|a| a.value.as_text())
-        .unwrap_or("no")
-        .to_string();
-    Ok(Recheck {
+    let rating = |key: &str| draft.answer(key).and_then(|a| a.value.as_rating());
+    let check = Recheck {
         at: (settings.clock)(),
-        distress,
-        safety,
-    })
+        distress: rating(keys::ARRIVAL_DISTRESS).unwrap_or(0),
+        safety: draft
+            .answer(keys::ARRIVAL_SAFETY)
+            .and_then(|a| a.value.as_text())
+            .unwrap_or("no")
+            .to_string(),
+        urge: rating(keys::ARRIVAL_URGE),
+        urge_acted: draft
+            .answer(keys::ARRIVAL_URGE_ACTED)
+            .and_then(|a| match a.value {
+                Value::Bool(b) => Some(b),
+                _ => None,
+            }),
+    };
+    Ok((check, draft.answers))
 }
 
 /// Whether a recheck leads to the safety lane.
-pub fn recheck_lane_due(r: &Recheck, threshold: u8) -> bool {
-    r.distress >= threshold || r.safety == "yes" || r.safety == "not sure"
+pub fn recheck_lane_due(r: &Recheck, threshold: u8, urge_threshold: Option<u8>) -> bool {
+    r.distress >= threshold
+        || r.safety == "yes"
+        || r.safety == "not sure"
+        || urge_threshold
+            .is_some_and(|u| r.urge.is_some_and(|x| x >= u) || r.urge_acted == Some(true))
 }
 
 /// The one line that reminds a person where they were.

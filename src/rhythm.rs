@@ -29,11 +29,8 @@ impl FromStr for Rhythm {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Rhythm, String> {
-        let lower = text.trim().to_lowercase();
-        let words: Vec<&str> = lower
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .filter(|w| !w.is_empty() && *w != "a" && *w != "an" && *w != "per")
-            .collect();
+        let lower = text.trim().to_lowercase().replace('/', " per ");
+        let words: Vec<&str> = lower.split_whitespace().collect();
         let number = |w: &str| -> Option<u32> {
             match w {
                 "once" | "one" => Some(1),
@@ -46,23 +43,32 @@ impl FromStr for Rhythm {
                 _ => w.parse().ok().filter(|n| *n > 0),
             }
         };
-        let unit = |w: &str| -> Option<u32> {
-            match w.trim_end_matches('s') {
+        // Hours only after "every", so that every interval printed reads back.
+        let unit = |w: &str, hours: bool| -> Option<u32> {
+            match w.strip_suffix('s').unwrap_or(w) {
+                "hour" if hours => Some(1),
                 "day" => Some(24),
                 "week" => Some(24 * 7),
                 "month" => Some(24 * 30),
                 _ => None,
             }
         };
+        let per = |w: &str| matches!(w, "per" | "a" | "an" | "each" | "every");
         let hours = match words.as_slice() {
             ["daily"] => Some(24),
             ["weekly"] => Some(24 * 7),
             ["fortnightly"] => Some(24 * 14),
             ["monthly"] => Some(24 * 30),
-            ["every", u] => unit(u),
-            ["every", n, u] => number(n).zip(unit(u)).map(|(n, u)| n * u),
-            // "2 per week", "2/week", "twice a week", "3 times a week"
-            [n, u] | [n, "times", u] | [n, "time", u] => number(n).zip(unit(u)).map(|(n, u)| u / n),
+            ["every", u] => unit(u, false),
+            ["every", n, u] => number(n)
+                .zip(unit(u, true))
+                .and_then(|(n, u)| n.checked_mul(u)),
+            // "2 per week", "2/week", "twice a week", "3 times a week": a
+            // frequency needs its "per" ("2 weeks" is not one).
+            [n, p, u] | [n, "times" | "time", p, u] if per(p) => number(n)
+                .zip(unit(u, false))
+                .filter(|(n, u)| n <= u)
+                .map(|(n, u)| u / n),
             _ => None,
         };
         match hours {
@@ -126,6 +132,11 @@ mod tests {
             "every 0 days",
             "twice a fortnight",
             "7 per day",
+            "2 weeks",
+            "2 months",
+            "every 200000000 days",
+            "every 4294967295 weeks",
+            "every 3 hours",
         ] {
             let err = bad.parse::<Rhythm>().unwrap_err();
             assert!(err.contains("every 3 days"), "{bad}: {err}");
@@ -140,6 +151,8 @@ mod tests {
             "every 3 days",
             "2 per week",
             "every 2 weeks",
+            "5 per week",
+            "every 36 hours",
         ] {
             let r: Rhythm = s.parse().unwrap();
             assert_eq!(r.to_string().parse::<Rhythm>().unwrap(), r);

@@ -1132,6 +1132,8 @@ mod tests {
             at: DateTime::parse_from_rfc3339("2026-03-11T23:30:00+00:00").unwrap(),
             distress: 10,
             safety: "yes".into(),
+            urge: None,
+            urge_acted: None,
         }];
         let s = select(&[e.clone()], march());
         let cut = &s.safety_only()[0].clone();
@@ -1212,6 +1214,8 @@ mod tests {
             at: DateTime::parse_from_rfc3339("2026-03-03T12:00:00+00:00").unwrap(),
             distress: 2,
             safety: "yes".into(),
+            urge: None,
+            urge_acted: None,
         }];
         let mut private = entry(
             "pppp0003",

@@ -55,7 +55,8 @@ fn check(ctx: &Context) -> Option<String> {
         return None;
     }
     let rhythm = match rhythm(ctx) {
-        Ok(r) => r,
+        Ok(Some(r)) => r,
+        Ok(None) => return None,
         Err(problem) => return Some(problem),
     };
     let newest = match newest_entry_time(&ctx.store.entries_dir()) {
@@ -89,18 +90,14 @@ fn check(ctx: &Context) -> Option<String> {
 }
 
 /// The agreed rhythm: the config's, else the pack's in use.
-fn rhythm(ctx: &Context) -> Result<Rhythm, String> {
+fn rhythm(ctx: &Context) -> Result<Option<Rhythm>, String> {
     let (text, whose) = match &ctx.config.rhythm {
         Some(text) => (text.clone(), "the rhythm in your config"),
         None => match crate::store::packs::load_pack(&ctx.store, &ctx.config, None) {
             Ok(pack) => match pack.rhythm {
                 Some(text) => (text, "the pack's rhythm"),
-                None => {
-                    return Err(
-                        "no rhythm is set yet, so nothing is shown; set one with 'mentalog setup rhythm'"
-                            .into(),
-                    );
-                }
+                // No rhythm agreed yet: quiet, as setup promises.
+                None => return Ok(None),
             },
             Err(_) => {
                 return Err(
@@ -110,7 +107,7 @@ fn rhythm(ctx: &Context) -> Result<Rhythm, String> {
             }
         },
     };
-    text.parse().map_err(|_| {
+    text.parse().map(Some).map_err(|_| {
         format!(
             "{whose} \"{}\" cannot be read, so nothing is shown; set it again with 'mentalog setup rhythm'",
             shown(&text)
@@ -129,7 +126,11 @@ fn is_due(newest: Option<NaiveDateTime>, now: NaiveDateTime, rhythm: Rhythm) -> 
 /// Notes today as the day shown, under the journal's lock so two shells
 /// starting at once print it once. `false` when it was noted meanwhile.
 fn remember_shown(store: &Store, today: chrono::NaiveDate) -> Result<bool> {
-    let _lock = store.lock()?;
+    // Never wait in a shell's start-up: if the journal is busy (an entry
+    // being saved, another shell starting), leave the line to that one.
+    let Some(_lock) = store.try_lock()? else {
+        return Ok(false);
+    };
     let mut state = store.read_state();
     if state.due_shown == Some(today) {
         return Ok(false);

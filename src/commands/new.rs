@@ -13,7 +13,7 @@ use crate::answers::answers_from_json;
 use crate::cli::NewArgs;
 use crate::context::Context;
 use crate::draft::Draft;
-use crate::entry::{Answer, Entry, Kind, Value, keys};
+use crate::entry::{Entry, keys};
 use crate::error::Error;
 use crate::flow::{self, DraftChoice, Settings};
 use crate::pack::Pack;
@@ -24,7 +24,20 @@ use crate::store::{self, Store};
 use crate::text::Shown;
 
 pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
-    let written = store::packs::load_pack(&ctx.store, &ctx.config, args.pack.as_deref())?;
+    let written = match store::packs::load_pack(&ctx.store, &ctx.config, args.pack.as_deref()) {
+        Ok(pack) => pack,
+        // The pack chosen in the config is gone or broken: nobody is kept
+        // from writing, least of all on a hard day. The built-in pack it is.
+        Err(e) if args.pack.is_none() && ctx.config.pack.is_some() => {
+            eprintln!(
+                "mentalog: warning: {}; this entry uses the built-in pack {} (choose another with 'mentalog pack use ID')",
+                Shown(&format!("{e:#}")),
+                crate::pack::BUILTIN_ID
+            );
+            Pack::builtin()
+        }
+        Err(e) => return Err(e),
+    };
     let focus = ctx.config.focus.clone().or_else(|| written.focus.clone());
     if let Some(file) = &args.answers {
         // An answers file may hold any measure of the pack, due or not.
@@ -341,12 +354,12 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
             // A lane already opened goes on as it was; anything else asks
             // the check again after a gap.
             if d.needs_recheck(now) && d.visited(keys::ARRIVAL_SAFETY) && !d.safety_lane {
-                let check = flow::recheck(pack, &w.settings, w.p).map_err(cancelled)?;
-                if flow::recheck_lane_due(&check, threshold) {
+                let (check, asked) = flow::recheck(pack, &w.settings, w.p).map_err(cancelled)?;
+                if flow::recheck_lane_due(&check, threshold, pack.urge_threshold()) {
                     // The unfinished entry stays a draft, whole, for later.
                     let mut lane = Draft::new(new_id(), (w.settings.clock)(), pack.reference());
-                    lane.answers = arrival_answers(pack, check.distress, &check.safety);
-                    lane.visited = vec![keys::ARRIVAL_DISTRESS.into(), keys::ARRIVAL_SAFETY.into()];
+                    lane.visited = asked.iter().map(|a| a.key.clone()).collect();
+                    lane.answers = asked;
                     lane.safety_lane = true;
                     w.p.say("Your unfinished entry is kept just as it was, for later.")?;
                     return w.run(lane);
@@ -496,31 +509,6 @@ fn offer_leftover_edits(store: &Store, p: &mut dyn Prompter) -> Result<(), Promp
         }
     }
     Ok(())
-}
-
-/// The arrival answers of a recheck, as the pack asks them.
-fn arrival_answers(pack: &Pack, distress: u8, safety: &str) -> Vec<Answer> {
-    let question = |key: &str| {
-        pack.step(key)
-            .map(|s| s.question.clone())
-            .unwrap_or_default()
-    };
-    vec![
-        Answer {
-            key: keys::ARRIVAL_DISTRESS.into(),
-            kind: Kind::Rating,
-            question: question(keys::ARRIVAL_DISTRESS),
-            framing: None,
-            value: Value::Rating(distress),
-        },
-        Answer {
-            key: keys::ARRIVAL_SAFETY.into(),
-            kind: Kind::YesNoUnsure,
-            question: question(keys::ARRIVAL_SAFETY),
-            framing: None,
-            value: Value::Text(safety.to_string()),
-        },
-    ]
 }
 
 /// The newest entry, if it is a safety-lane entry whose follow-up has not

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 
 use crate::cli::PackCommand;
@@ -634,6 +634,16 @@ fn remove(ctx: &mut Context, id: &str, yes: bool) -> Result<()> {
             Err(e) => return Err(e.into()),
         }
     }
+    // The config first: if it cannot be changed, the pack stays, and the
+    // config never names a pack that is gone.
+    let in_use = ctx.config.pack.as_deref() == Some(id);
+    if in_use {
+        config_edit::edit(&ctx.paths.config, |doc| {
+            config_edit::set_text(doc, "pack", None);
+        })
+        .context("the pack was not removed")?;
+        ctx.config.pack = None;
+    }
     {
         let _lock = ctx.store.lock()?;
         ctx.store.remove_pack(id)?;
@@ -641,11 +651,7 @@ fn remove(ctx: &mut Context, id: &str, yes: bool) -> Result<()> {
     eprintln!(
         "Removed the pack {name}. Entries written with it stay readable: each keeps the questions as they were asked."
     );
-    if ctx.config.pack.as_deref() == Some(id) {
-        config_edit::edit(&ctx.paths.config, |doc| {
-            config_edit::set_text(doc, "pack", None);
-        })?;
-        ctx.config.pack = None;
+    if in_use {
         eprintln!(
             "It was the pack for new entries; they will use the built-in pack {} again.",
             pack::BUILTIN_ID

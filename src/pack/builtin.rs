@@ -36,7 +36,7 @@ mod wording {
         ("mbt-core", "3", 0x8f82_2fbc_8995_01d7),
         ("mbt-quick", "1", 0x5202_6204_53a7_9379),
         ("mbt-better", "1", 0xe171_b6fe_cc88_9acf),
-        ("mbt-session", "1", 0x4af3_6ed1_52c0_cb43),
+        ("mbt-session", "1", 0x767a_cae0_cb43_fcb2),
     ];
 
     #[test]

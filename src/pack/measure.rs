@@ -145,7 +145,13 @@ impl Measure {
             return None;
         }
         if let Some(table) = &item.recode {
-            return table.get(&answer.to_string()).copied();
+            // Keys are read as numbers, so "3" and " 3" mean the same point;
+            // a score that is not a finite number scores nothing.
+            return table
+                .iter()
+                .find(|(k, _)| k.trim().parse::<u8>().ok() == Some(answer))
+                .map(|(_, v)| *v)
+                .filter(|v| v.is_finite());
         }
         if item.reverse {
             return Some(f64::from(self.scale.min + self.scale.max - answer));

@@ -125,6 +125,16 @@ pub struct Urges {
     pub anchors: [String; 2],
     #[serde(default = "default_acted_question")]
     pub acted_question: String,
+    /// Said when an urge at the threshold, or one acted on, opens the lane.
+    #[serde(default = "default_urge_acknowledgement")]
+    pub acknowledgement: String,
+}
+
+/// The acknowledgement when an urge opens the safety lane.
+pub const URGE_ACKNOWLEDGEMENT: &str = "Thank you for answering that honestly. Urges like these matter, whether or not you acted on them.";
+
+fn default_urge_acknowledgement() -> String {
+    URGE_ACKNOWLEDGEMENT.into()
 }
 
 pub const URGE_QUESTION: &str = "How strong is any urge to hurt yourself right now?";
@@ -173,6 +183,12 @@ pub const NO_CONTACT_LINE: &str =
 /// Words for now when no crisis plan is written.
 pub const FOR_NOW_LINES: &str = "For now, if you can, reach out to someone you trust, or to your care team.\nStay with someone, or somewhere you feel a little safer, until this passes.";
 pub const NO_CONTACTS_LINE: &str = "No crisis contacts are set up in mentalog yet.";
+
+/// Whether a language tag is English: "en", "en-GB", "en_US", "English".
+pub fn is_english(language: &str) -> bool {
+    let l = language.trim().to_ascii_lowercase();
+    l == "en" || l.starts_with("en-") || l.starts_with("en_") || l == "english"
+}
 
 /// The English fixed lines.
 pub fn english_fixed() -> Fixed {
@@ -439,7 +455,12 @@ impl Pack {
     /// The fixed lines of the safety floor in the pack's language, or in
     /// English when the pack does not translate them.
     pub fn fixed(&self) -> Fixed {
-        self.fixed.clone().unwrap_or_else(english_fixed)
+        // Only a translation may replace them (`pack check` refuses the rest).
+        let english = self.language.as_deref().is_none_or(is_english);
+        match &self.fixed {
+            Some(fixed) if !english => fixed.clone(),
+            _ => english_fixed(),
+        }
     }
 
     /// The urge threshold, when urge tracking is on.
@@ -535,6 +556,8 @@ impl Pack {
                     .position(|s| s.key == key)
                     .map_or_else(|| before_sharing(&steps), |i| i + 1),
             };
+            // Never inside the arrival check: the lane is decided there.
+            let at = at.max(after_arrival(&steps));
             steps.splice(at..at, items);
         }
         if let Some(focus) = focus {
@@ -650,6 +673,42 @@ fn normalise(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_measure_and_no_translation_gets_inside_the_safety_floor() {
+        let mut pack = Pack::builtin();
+        pack.measures = vec![
+            toml::from_str(
+                r#"
+id = "m"
+title = "M"
+citation = "c"
+permission = "p"
+at = "arrival.distress"
+scale = { min = 0, max = 3, anchors = ["never", "always"] }
+items = [{ id = "a", text = "A" }]
+subscales = [{ id = "s", title = "S", items = ["a"], score = "sum" }]
+"#,
+            )
+            .unwrap(),
+        ];
+        let walk = pack.resolve(None, &|_| true);
+        let keys: Vec<&str> = walk.steps.iter().take(3).map(|s| s.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [keys::ARRIVAL_DISTRESS, keys::ARRIVAL_SAFETY, "measure.m.a"]
+        );
+        let mut fixed = english_fixed();
+        fixed.emergency = "Take a deep breath.".into();
+        pack.fixed = Some(fixed);
+        assert_eq!(
+            pack.fixed().emergency,
+            EMERGENCY_LINE,
+            "English: no replacement"
+        );
+        pack.language = Some("nl".into());
+        assert_eq!(pack.fixed().emergency, "Take a deep breath.");
+    }
 
     fn text(key: &str, t: &str) -> Answer {
         Answer {

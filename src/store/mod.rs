@@ -149,16 +149,32 @@ impl Store {
     /// waiting while another mentalog holds it. Hold it across a whole
     /// read-modify-write so no update is lost.
     pub fn lock(&self) -> Result<JournalLock> {
+        let (file, fail) = self.lock_file()?;
+        file.lock().with_context(|| fail.clone())?;
+        Ok(JournalLock { _file: file })
+    }
+
+    /// [`Store::lock`] without waiting: `None` when another holds it.
+    pub fn try_lock(&self) -> Result<Option<JournalLock>> {
+        let (file, fail) = self.lock_file()?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(JournalLock { _file: file })),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(e)) => Err(anyhow::Error::new(e).context(fail)),
+        }
+    }
+
+    /// The lock file, open, and what to say if it cannot be locked.
+    fn lock_file(&self) -> Result<(fs::File, String)> {
         self.private_dir(&self.root)?;
         let path = self.lock_path();
-        let fail = || format!("cannot lock the journal ({})", path.display());
+        let fail = format!("cannot lock the journal ({})", path.display());
         let mut options = fs::OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(&path).with_context(fail)?;
-        file.lock().with_context(fail)?;
-        Ok(JournalLock { _file: file })
+        let file = options.open(&path).with_context(|| fail.clone())?;
+        Ok((file, fail))
     }
 
     /// Editor files left in the editing folder by a run that was killed

@@ -213,7 +213,8 @@ fn an_urge_at_the_threshold_or_acted_on_opens_the_lane() {
         assert_eq!(e.safety_lane, lane, "{}", p.text());
         if lane {
             assert!(
-                p.text().contains("Thank you for answering that honestly"),
+                p.text()
+                    .contains("Urges like these matter, whether or not you acted on them"),
                 "{}",
                 p.text()
             );
@@ -508,4 +509,35 @@ fn a_format_1_pack_still_loads_and_writes_entries() {
         .to_string();
     let doc = read_json(std::path::Path::new(&path));
     assert_eq!(doc["pack"], json!({"id": "old-core", "version": "2"}));
+}
+
+/// A pack chosen in the config that is gone, or broken, never keeps a
+/// person from writing: the entry uses the built-in pack, with a warning.
+#[test]
+fn a_missing_or_broken_configured_pack_falls_back_to_the_built_in_one() {
+    let sb = Sandbox::new();
+    sb.create_data();
+    std::fs::create_dir_all(sb.data().join("packs")).unwrap();
+    std::fs::write(sb.data().join("packs/broken.toml"), "id = [").unwrap();
+    for choice in ["gone", "broken"] {
+        sb.write_config(&format!("pack = \"{choice}\"\n"));
+        let out = sb
+            .assert_cmd()
+            .args(["new", "--answers", "-"])
+            .write_stdin(crate::sandbox::calm().to_string())
+            .assert()
+            .success();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(
+            err.contains(choice) && err.contains("this entry uses the built-in pack mbt-core"),
+            "{err}"
+        );
+    }
+    // Named on the command line, a missing pack is still an error.
+    sb.assert_cmd()
+        .args(["new", "--pack", "gone", "--answers", "-"])
+        .write_stdin(crate::sandbox::calm().to_string())
+        .assert()
+        .code(2);
+    assert_eq!(sb.entry_files().len(), 2);
 }

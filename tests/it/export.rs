@@ -321,6 +321,8 @@ fn fixture() -> Sandbox {
         at: DateTime::parse_from_rfc3339("2026-03-15T09:00:00+00:00").unwrap(),
         distress: 10,
         safety: "yes".into(),
+        urge: None,
+        urge_acted: None,
     }];
     steps.plan_opened = Some(5);
     steps.answers.extend([

@@ -937,12 +937,33 @@ fn resuming_after_a_gap_asks_the_arrival_check_again_and_recaps() {
         clock: &clock,
     };
     let mut p = Scripted::new([t("6"), Select(2)]);
-    let check = flow::recheck(&pack, &settings, &mut p).unwrap();
+    let (check, asked) = flow::recheck(&pack, &settings, &mut p).unwrap();
     assert_eq!((check.distress, check.safety.as_str()), (6, "not sure"));
-    assert!(flow::recheck_lane_due(&check, 8));
+    assert_eq!(asked.len(), 2);
+    assert!(flow::recheck_lane_due(&check, 8, None));
     let mut p = Scripted::new([t("6"), Select(1)]);
-    let check = flow::recheck(&pack, &settings, &mut p).unwrap();
-    assert!(!flow::recheck_lane_due(&check, 8));
+    let (check, _) = flow::recheck(&pack, &settings, &mut p).unwrap();
+    assert!(!flow::recheck_lane_due(&check, 8, None));
+    // With urges tracked, they are asked again too; one at the threshold
+    // stops the check there and leads to the lane.
+    let mut urged = pack.clone();
+    urged.urges = Some(toml::from_str("threshold = 6").unwrap());
+    let urged = urged.resolve(None, &|_| true);
+    let mut p = Scripted::new([t("3"), Select(1), t("7")]);
+    let (urge_check, asked) = flow::recheck(&urged, &settings, &mut p).unwrap();
+    assert_eq!(p.remaining(), 0);
+    assert_eq!((urge_check.urge, urge_check.urge_acted), (Some(7), None));
+    assert_eq!(asked.last().unwrap().key, keys::ARRIVAL_URGE);
+    assert!(flow::recheck_lane_due(
+        &urge_check,
+        8,
+        urged.urge_threshold()
+    ));
+    let mut p = Scripted::new([t("3"), Select(1), t("2"), Select(0)]);
+    let (acted, _) = flow::recheck(&urged, &settings, &mut p).unwrap();
+    assert_eq!(acted.urge_acted, Some(true));
+    assert!(flow::recheck_lane_due(&acted, 8, urged.urge_threshold()));
+    assert!(!flow::recheck_lane_due(&acted, 8, None));
     assert!(
         flow::recap(&last).contains("\"We argued.\""),
         "{}",
