@@ -366,6 +366,14 @@ fn describe(written: &Pack, pack: &Pack, threshold: u8) -> String {
         safety.acknowledgement.trim(),
         safety.thoughts_acknowledgement.trim()
     );
+    if let Some(urges) = pack.urges.as_ref().filter(|u| u.enabled) {
+        let _ = writeln!(
+            s,
+            "  (after an urge at {} or more, or one acted on: \u{201c}{}\u{201d})",
+            urges.threshold,
+            urges.acknowledgement.trim()
+        );
+    }
     let _ = writeln!(
         s,
         "then shows your crisis plan and your contacts, with:\n  \u{201c}{}\u{201d}\n  \u{201c}{}\u{201d}",
