@@ -85,7 +85,7 @@ fn check_files(files: &[std::path::PathBuf]) -> Result<()> {
     }
     if problems > 0 {
         bail!(
-            "{} in {} (shown above)",
+            "{} in {} (see above)",
             plural(problems, "problem", "problems"),
             plural(broken_files, "file", "files")
         );
@@ -538,7 +538,7 @@ fn add(ctx: &Context, file: &Path) -> Result<()> {
     let errors = checked.errors().count();
     let Some(new) = checked.pack else {
         bail!(
-            "the pack {path} was not added: it has {} (shown above); 'mentalog pack check {path}' checks it again after a fix",
+            "the pack {path} was not added: it has {} (see above); 'mentalog pack check {path}' checks it again after a fix",
             plural(errors, "problem", "problems")
         );
     };

@@ -168,7 +168,8 @@ mod packs {
             }
             out.push('\n');
         }
-        out
+        // `[fixed]` is only for a translation: turned on, the pack is one.
+        out.replacen("language = \"en\"", "language = \"nl\"", 1)
     }
 
     /// The measure shown in prompts/README.md reads, added to the template.

@@ -4,6 +4,7 @@
 //! all go through it. A therapist is not a programmer, so every message
 //! names the place and the fix. Pure: no I/O.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::{Range, RangeInclusive};
 
@@ -11,7 +12,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::check::Problem;
-use super::{FIXED_KEYS, fixed_kind};
+use super::{FIXED_KEYS, fixed_kind, is_english};
 use crate::entry::{Kind, keys};
 use crate::rhythm::{FORMS, Rhythm};
 
@@ -27,6 +28,9 @@ const MAX_STEPS: usize = 200;
 const MAX_NUDGES: usize = 100;
 const MAX_MEASURES: usize = 20;
 const MAX_ITEMS: usize = 200;
+/// How much comparing for "did you mean" one file may cost, counted as the
+/// product of the lengths compared: thousands of typos' worth.
+const SUGGESTION_BUDGET: usize = 20_000_000;
 
 /// A value with the place it was written.
 #[derive(Debug, Clone)]
@@ -89,6 +93,7 @@ const URGE_KEYS: &[Key] = &[
     k1("question"),
     k1("anchors"),
     k1("acted_question"),
+    k1("acknowledgement"),
 ];
 
 const STEP_KEYS: &[Key] = &[
@@ -129,6 +134,10 @@ const SUBSCALE_KEYS: &[Key] = &[
     k1("score"),
     k1("min_answered"),
 ];
+
+/// The three answers to the sharing question at the end of the safety lane.
+const LANE_SHARE_ANSWERS: [&str; 3] =
+    ["lane_share_whole", "lane_share_steps", "lane_share_nothing"];
 
 /// The kinds a pack's step may have, as written.
 const KINDS: &[(&str, Kind)] = &[
@@ -205,6 +214,7 @@ pub(super) fn problems(source: &str) -> Vec<Problem> {
         broken: !errors.is_empty(),
         step_keys: BTreeMap::new(),
         suggested: BTreeSet::new(),
+        budget: Cell::new(SUGGESTION_BUDGET),
     };
     // One syntax error a line: what follows a broken spot on its line is
     // usually the same mistake seen again.
@@ -213,9 +223,17 @@ pub(super) fn problems(source: &str) -> Vec<Problem> {
         .map(|e| (e.span().unwrap_or(0..0), e.message()))
         .collect();
     errors.sort_by_key(|(span, _)| span.start);
-    let mut lines = BTreeSet::new();
+    // Counted forward once, not from the top for each error.
+    let (mut pos, mut line, mut last) = (0, 0, None);
     for (span, message) in errors {
-        if lines.insert(line_of(source, span.start)) {
+        let at = span.start.clamp(pos, source.len());
+        line += source.as_bytes()[pos..at]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        pos = at;
+        if last != Some(line) {
+            last = Some(line);
             c.error(span, syntax_message(message), syntax_help(message));
         }
     }
@@ -286,7 +304,9 @@ struct NudgeInfo {
     span: Span,
     enabled: bool,
     after: BTreeSet<String>,
-    when: Vec<String>,
+    /// Its signals, each written out the same way (a set: comparing
+    /// lists would cost the product of their lengths).
+    when: BTreeSet<String>,
 }
 
 /// How a text field is checked.
@@ -310,6 +330,8 @@ struct Checker {
     /// Keys an unknown key was taken for ("did you mean `title`?"), by the
     /// table they are in: not reported as missing as well.
     suggested: BTreeSet<(usize, String)>,
+    /// What is left of [`SUGGESTION_BUDGET`].
+    budget: Cell<usize>,
 }
 
 impl Checker {
@@ -334,7 +356,7 @@ impl Checker {
                 Some(_) => {}
                 None => {
                     let names: Vec<&str> = allowed.iter().map(|k| k.name).collect();
-                    let help = match similar(name, names.iter().copied()) {
+                    let help = match self.similar(name, names.iter().copied()) {
                         Some(s) => {
                             self.suggested.insert((t.span.start, s.to_string()));
                             format!("did you mean `{s}`?")
@@ -349,6 +371,41 @@ impl Checker {
                 }
             }
         }
+    }
+
+    /// The closest of `candidates` to `word`, when it is close enough to be
+    /// a typo. Comparing costs the product of the two lengths, so a word or
+    /// candidate longer than any name is never compared, and once a file
+    /// has used up [`SUGGESTION_BUDGET`] the help says what may be written
+    /// instead: a hostile pack cannot make the check slow this way.
+    fn similar<'c>(
+        &self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> Option<&'c str> {
+        if word.len() > MAX_ID {
+            return None;
+        }
+        // Edit distance rather than Jaro-Winkler: step keys share prefixes
+        // ("other."), which Jaro-Winkler rewards.
+        let mut best: Option<(f64, &'c str)> = None;
+        for c in candidates {
+            if c.len() > MAX_ID {
+                continue;
+            }
+            let cost = (word.len() + 1) * (c.len() + 1);
+            let left = self.budget.get();
+            if cost > left {
+                return None;
+            }
+            self.budget.set(left - cost);
+            let score = strsim::normalized_damerau_levenshtein(word, c);
+            // `>=`: of equal scores the last wins, as it always has.
+            if score >= 0.66 && best.is_none_or(|(b, _)| score >= b) {
+                best = Some((score, c));
+            }
+        }
+        best.map(|(_, c)| c)
     }
 
     fn missing(&mut self, t: &Tbl, key: &str, example: &str) {
@@ -627,7 +684,7 @@ impl Checker {
         let feelings = self.feelings(top);
         self.safety(top);
         self.urges(top);
-        let fixed = self.fixed(top);
+        let fixed = self.fixed(top, language.as_ref());
         if let Some(language) = language
             && !fixed
             && !is_english(&language.v)
@@ -677,12 +734,24 @@ impl Checker {
         if is_placeholder(v) {
             return;
         }
+        let written = match v.get_ref() {
+            DeValue::String(s) => format!("\"{s}\""),
+            DeValue::Integer(i) => n.map_or_else(|| i.as_str().to_string(), |n| n.to_string()),
+            DeValue::Float(f) => f.as_str().to_string(),
+            other => type_name(other).to_string(),
+        };
+        let not = if written.chars().count() <= 24 {
+            format!(", not {written}")
+        } else {
+            String::new()
+        };
         match n {
             Some(n) if (1..=i64::from(u32::MAX)).contains(&n) => {}
+            // Format 1 wrote it as text ("2"); "2.1" never read as a version.
             _ => self.error(
                 v.span(),
-                "`version` must be a whole number of 1 or more",
-                "write version = 1 for a new pack, and raise it by one whenever its words change",
+                format!("`version` must be a whole number of 1 or more{not}"),
+                "write a whole number, such as version = 1 for a new pack, and raise it by one whenever its words change",
             ),
         }
     }
@@ -775,22 +844,49 @@ impl Checker {
         self.integer(&t, "threshold", 1..=10);
         self.text(&t, "question", Need::NotEmpty, MAX_TEXT);
         self.text(&t, "acted_question", Need::NotEmpty, MAX_TEXT);
+        self.text(&t, "acknowledgement", Need::NotEmpty, MAX_TEXT);
         self.two_anchors(&t);
     }
 
-    /// `[fixed]`: every line or none; whether it is there.
-    fn fixed(&mut self, top: &Tbl) -> bool {
+    /// `[fixed]`: every line or none, only to translate them, and never
+    /// weaker than the English: no line blank, the three answers to the
+    /// sharing question told apart. Whether it is there.
+    fn fixed(&mut self, top: &Tbl, language: Option<&Sp<String>>) -> bool {
         let Some(t) = self.table(top, "fixed", "[fixed]".into()) else {
             return false;
         };
+        let english = language.is_none_or(|l| l.v.trim().is_empty() || is_english(&l.v));
+        if english {
+            let help = match language {
+                Some(l) if !l.v.trim().is_empty() => format!(
+                    "this pack's language is `{}`: remove [fixed] to keep mentalog's own English lines, or set `language` to the language the pack is written in",
+                    l.v.trim()
+                ),
+                _ => "add the pack's language at the top, such as language = \"nl\", or remove [fixed] to keep mentalog's own English lines".into(),
+            };
+            self.error(
+                t.span.clone(),
+                "the fixed safety lines can only be translated, in a pack whose language is not English",
+                help,
+            );
+        }
         let keys: Vec<Key> = FIXED_KEYS.iter().map(|k| k1(k)).collect();
         self.keys(&t, &keys);
         let mut missing = Vec::new();
+        let mut answers: Vec<(&str, Sp<String>)> = Vec::new();
         for key in FIXED_KEYS {
             if t.get(key).is_none() {
                 missing.push(format!("`{key}`"));
-            } else {
-                self.text(&t, key, Need::Required, MAX_TEXT);
+            } else if let Some(line) = self.text(&t, key, Need::Optional, MAX_TEXT) {
+                if line.v.trim().is_empty() {
+                    self.error(
+                        line.span,
+                        format!("`{key}` in [fixed] is blank: the safety floor needs every one of its lines"),
+                        "translate the English line here (prompts/README.md lists them), or remove [fixed] to keep them all in English",
+                    );
+                } else if LANE_SHARE_ANSWERS.contains(&key) {
+                    answers.push((key, line));
+                }
             }
         }
         if !missing.is_empty() && !self.broken {
@@ -799,6 +895,18 @@ impl Checker {
                 format!("[fixed] does not translate {}", missing.join(", ")),
                 "translate every fixed line, or remove [fixed] to keep them all in English",
             );
+        }
+        // The person must be able to tell the three answers apart: what
+        // they choose decides what their therapist sees.
+        let same = |a: &Sp<String>| a.v.trim().to_lowercase();
+        for (j, (key, answer)) in answers.iter().enumerate() {
+            if let Some((earlier, _)) = answers[..j].iter().find(|(_, a)| same(a) == same(answer)) {
+                self.error(
+                    answer.span.clone(),
+                    format!("`{key}` in [fixed] reads the same as `{earlier}`: the three answers about sharing must differ"),
+                    "translate each answer in its own words: the whole entry, only that the safety steps opened, or nothing",
+                );
+            }
         }
         true
     }
@@ -1033,7 +1141,7 @@ impl Checker {
             return None;
         }
         let names = KINDS.iter().map(|(n, _)| *n);
-        let help = match similar(s, names.clone()) {
+        let help = match self.similar(s, names.clone()) {
             Some(m) => format!("did you mean kind = \"{m}\"?"),
             None => format!("the kinds are {}", names.collect::<Vec<_>>().join(", ")),
         };
@@ -1156,7 +1264,7 @@ impl Checker {
 
     /// "did you mean" among the step keys, or how to name one.
     fn step_suggestion(&self, key: &str) -> String {
-        match similar(key, self.step_keys.keys().map(String::as_str)) {
+        match self.similar(key, self.step_keys.keys().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`?"),
             None => "name the key of one of the pack's [[steps]]".into(),
         }
@@ -1216,7 +1324,7 @@ impl Checker {
             self.text(&t, "text", Need::Required, MAX_TEXT);
             let enabled = self.boolean(&t, "enabled").is_none_or(|e| e.v);
             let after = self.after(&t);
-            let when = self.when(&t);
+            let when = self.when(&t).into_iter().collect();
             nudges.push(NudgeInfo {
                 id,
                 span: t.span.clone(),
@@ -1235,7 +1343,7 @@ impl Checker {
             let shadow = nudges[..j].iter().find(|earlier| {
                 earlier.enabled
                     && later.after.is_subset(&earlier.after)
-                    && later.when.iter().all(|s| earlier.when.contains(s))
+                    && later.when.is_subset(&earlier.when)
             });
             if let Some(earlier) = shadow {
                 let span = later
@@ -1388,7 +1496,7 @@ impl Checker {
             return;
         };
         let Some((_, fields)) = SIGNALS.iter().find(|(n, _)| *n == s) else {
-            let help = match similar(s, names.clone()) {
+            let help = match self.similar(s, names.clone()) {
                 Some(m) => format!("did you mean signal = \"{m}\"?"),
                 None => format!("the signals are {}", names.collect::<Vec<_>>().join(", ")),
             };
@@ -1572,31 +1680,63 @@ impl Checker {
             self.text(&t, "instructions", Need::Optional, MAX_TEXT);
             self.text(&t, "citation", Need::Required, MAX_TEXT);
             self.text(&t, "permission", Need::Required, MAX_TEXT);
-            if let Some(at) = self.text(&t, "at", Need::NotEmpty, MAX_ID)
-                && at.v != "start"
-                && at.v != "end"
-                && !at.v.trim().is_empty()
-                && !self.step_keys.contains_key(&at.v)
-            {
-                let help = match similar(&at.v, ["start", "end"].into_iter().chain(self.step_keys.keys().map(String::as_str))) {
-                    Some(s) => format!("did you mean at = \"{s}\"?"),
-                    None => "write at = \"start\" (after the arrival check), at = \"end\" (before the sharing questions) or the key of a step to come after".into(),
-                };
-                self.error(
-                    at.span,
-                    format!(
-                        "`at` of {} names `{}`, which is no step of this pack",
-                        t.name, at.v
-                    ),
-                    help,
-                );
-            }
+            self.measure_at(&t);
             if let Some(every) = self.text(&t, "every", Need::NotEmpty, MAX_NAME) {
                 self.rhythm(&every, "every");
             }
             let points = self.scale(&t);
             self.items_and_subscales(&t, points);
         }
+    }
+
+    /// Where a measure is asked: "start", "end" or after a step, but never
+    /// inside the arrival check, which with the urge questions opens every
+    /// walk.
+    fn measure_at(&mut self, t: &Tbl) {
+        let Some(at) = self.text(t, "at", Need::NotEmpty, MAX_ID) else {
+            return;
+        };
+        let arrival = [
+            keys::ARRIVAL_DISTRESS,
+            keys::ARRIVAL_SAFETY,
+            keys::ARRIVAL_URGE,
+            keys::ARRIVAL_URGE_ACTED,
+        ];
+        if arrival.contains(&at.v.as_str()) {
+            self.error(
+                at.span,
+                format!(
+                    "`at` of {} names `{}`: the arrival check and the urge questions come first, always",
+                    t.name, at.v
+                ),
+                "use at = \"start\" to ask it right after them",
+            );
+            return;
+        }
+        if at.v == "start"
+            || at.v == "end"
+            || at.v.trim().is_empty()
+            || self.step_keys.contains_key(&at.v)
+        {
+            return;
+        }
+        let steps = self
+            .step_keys
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !arrival.contains(k));
+        let help = match self.similar(&at.v, ["start", "end"].into_iter().chain(steps)) {
+            Some(s) => format!("did you mean at = \"{s}\"?"),
+            None => "write at = \"start\" (after the arrival check), at = \"end\" (before the sharing questions) or the key of a step to come after".into(),
+        };
+        self.error(
+            at.span,
+            format!(
+                "`at` of {} names `{}`, which is no step of this pack",
+                t.name, at.v
+            ),
+            help,
+        );
     }
 
     /// The scale of a measure; its points, when it makes sense.
@@ -1788,7 +1928,7 @@ impl Checker {
                             "remove one of them",
                         );
                     } else if !items.iter().any(|x| x.v == item.v) {
-                        let help = match similar(&item.v, items.iter().map(|x| x.v.as_str())) {
+                        let help = match self.similar(&item.v, items.iter().map(|x| x.v.as_str())) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => format!("name the id of one of the items of {}", m.name),
                         };
@@ -1849,7 +1989,7 @@ impl Checker {
         match v.get_ref().as_str() {
             Some("sum" | "mean") => {}
             Some(s) => {
-                let help = match similar(s, ["sum", "mean"]) {
+                let help = match self.similar(s, ["sum", "mean"]) {
                     Some(m) => format!("did you mean score = \"{m}\"?"),
                     None => "write score = \"sum\" or score = \"mean\"".into(),
                 };
@@ -1861,6 +2001,35 @@ impl Checker {
             }
             None => self.wrong_type(v, "score", "text in double quotes", "score = \"mean\""),
         }
+    }
+
+    /// The score a `recode` table gives a point: an ordinary number, not
+    /// `nan` or `inf`, within [`MAX_RECODE`] either way.
+    fn recode_value(&mut self, t: &Tbl, k: &str, value: &Val) {
+        let (n, written) = match value.get_ref() {
+            DeValue::Integer(i) => (as_integer(value).map(|n| n as f64), i.as_str().to_string()),
+            DeValue::Float(f) => (f.as_str().parse::<f64>().ok(), f.as_str().to_string()),
+            _ => {
+                self.wrong_type(
+                    value,
+                    k,
+                    "a number",
+                    &format!("\"{k}\" = 2 (no quotes around the score)"),
+                );
+                return;
+            }
+        };
+        if n.is_some_and(|n| n.is_finite() && n.abs() <= MAX_RECODE) {
+            return;
+        }
+        self.error(
+            value.span(),
+            format!(
+                "`recode` of {} gives \"{k}\" the score {written}: a score must be an ordinary number from -1000000 to 1000000",
+                t.name
+            ),
+            format!("write the number this point counts as, such as \"{k}\" = 2"),
+        );
     }
 
     fn recode(&mut self, t: &Tbl, v: &Val, points: Option<RangeInclusive<i64>>) {
@@ -1876,8 +2045,25 @@ impl Checker {
         let mut covered = BTreeSet::new();
         for (key, value) in table {
             let k = key.get_ref().as_ref();
-            let point = k.trim().parse::<i64>().ok();
+            let point = plain_number(k);
+            // "01", "+1" or " 1" is most likely the point 1 written loosely:
+            // said once, not also as a point left out.
+            let loose = point.is_none().then(|| loose_number(k)).flatten();
+            if let Some(n) = loose {
+                if points.as_ref().is_some_and(|p| p.contains(&n)) {
+                    covered.insert(n);
+                }
+                self.error(
+                    key.span(),
+                    format!(
+                        "`recode` of {} has \"{k}\": a point is written as a plain whole number",
+                        t.name
+                    ),
+                    format!("write it as \"{n}\", with no sign, no leading zeros and no spaces"),
+                );
+            }
             match (&points, point) {
+                (_, None) if loose.is_some() => {}
                 (Some(p), Some(n)) if p.contains(&n) => {
                     covered.insert(n);
                 }
@@ -1905,14 +2091,7 @@ impl Checker {
                     "write the points of the scale as the keys, such as \"0\" = 3",
                 ),
             }
-            if !matches!(value.get_ref(), DeValue::Integer(_) | DeValue::Float(_)) {
-                self.wrong_type(
-                    value,
-                    k,
-                    "a number",
-                    &format!("\"{k}\" = 2 (no quotes around the score)"),
-                );
-            }
+            self.recode_value(t, k, value);
         }
         if let Some(p) = points {
             let missing: Vec<String> = p
@@ -1939,6 +2118,29 @@ impl Checker {
     }
 }
 
+/// The largest score a `recode` table may give, either way.
+const MAX_RECODE: f64 = 1e6;
+
+/// A point of a scale written plainly: digits only, no sign, no leading
+/// zero (but "0" itself).
+fn plain_number(s: &str) -> Option<i64> {
+    let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits || (s.len() > 1 && s.starts_with('0')) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A whole number written loosely: spaces around it, a sign, leading zeros.
+fn loose_number(s: &str) -> Option<i64> {
+    let t = s.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
 /// Whether `id` can name a pack (and so its file): letters, digits, `-`
 /// and `_`, at most 64 of them.
 pub fn is_pack_id(id: &str) -> bool {
@@ -1949,37 +2151,11 @@ pub fn is_pack_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn is_english(language: &str) -> bool {
-    let l = language.trim().to_lowercase();
-    l == "en" || l == "english" || l.starts_with("en-") || l.starts_with("en_")
-}
-
-/// The closest of `candidates` to `word`, when it is close enough to be a typo.
-fn similar<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    // Edit distance rather than Jaro-Winkler: step keys share prefixes
-    // ("other."), which Jaro-Winkler rewards.
-    candidates
-        .into_iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
-        .filter(|(score, _)| *score >= 0.66)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
 fn kind_name(kind: Kind) -> &'static str {
     KINDS
         .iter()
         .find(|(_, k)| *k == kind)
         .map_or("scale", |(n, _)| n)
-}
-
-fn line_of(source: &str, offset: usize) -> usize {
-    source
-        .as_bytes()
-        .iter()
-        .take(offset)
-        .filter(|b| **b == b'\n')
-        .count()
 }
 
 /// A value the parser put in place of one it could not read.

@@ -89,6 +89,41 @@ subscales = [
 ]
 "#;
 
+/// A `[fixed]` table translating every line into Dutch, with two of its
+/// lines given: `no_contacts` and `lane_share_nothing`. Placed right after
+/// `feelings` (line 5 of `BASE`) with a `language` line before it, the
+/// table starts at line 8 and `lane_share_nothing` is line 18.
+macro_rules! fixed_nl {
+    ($no_contacts:literal, $nothing:literal) => {
+        concat!(
+            "[fixed]\n",
+            "emergency = \"Ben je in direct gevaar, bel dan het alarmnummer.\"\n",
+            "no_contact = \"Dit dagboek neemt met niemand contact op. Je therapeut ziet alleen wat jij kiest te exporteren.\"\n",
+            "arrival_needed = \"Deze vraag is nodig, zodat mentalog je crisisplan kan laten zien als het heel zwaar is.\"\n",
+            "for_now = \"Neem voor nu, als het lukt, contact op met iemand die je vertrouwt, of met je behandelteam.\\nBlijf bij iemand, of ergens waar je je iets veiliger voelt, tot dit voorbij is.\"\n",
+            "no_contacts = ",
+            $no_contacts,
+            "\n",
+            "lane_share_question = \"Mag je therapeut zien dat vandaag zo zwaar was?\"\n",
+            "lane_share_help = \"Er wordt nu niets verstuurd: dit bepaalt alleen wat er in een samenvatting komt als je die exporteert. Je kunt het later veranderen met mentalog share of unshare.\"\n",
+            "lane_share_whole = \"Ja, de hele notitie, met wat je schreef\"\n",
+            "lane_share_steps = \"Alleen dat de veiligheidsstappen vandaag opengingen: de datum, hoe sterk je gevoelens waren en je antwoorden over veiligheid, niet wat je schreef\"\n",
+            "lane_share_nothing = ",
+            $nothing,
+            "\n",
+        )
+    };
+    () => {
+        fixed_nl!(
+            "\"Er zijn in mentalog nog geen crisiscontacten ingesteld.\"",
+            "\"Nee, houd het privé: er komt niets van in een samenvatting\""
+        )
+    };
+}
+
+/// Where `fixed_nl!` goes in `BASE`: after the top-level keys.
+const FIXED_AT: &str = "feelings = [\"hurt\", \"angry\", \"hard to name\"]\n\n[safety]";
+
 /// One broken pack: what to change in `BASE`, the message expected and
 /// where (`line:column`).
 struct Broken {
@@ -249,10 +284,116 @@ const BROKEN: &[Broken] = &[
     },
     Broken {
         what: "[fixed] with lines missing",
-        from: "\n[safety]",
-        to: "\n[fixed]\nemergency = \"Bel 112 als je in direct gevaar bent.\"\n\n[safety]",
+        from: FIXED_AT,
+        to: "language = \"nl\"\nfeelings = [\"hurt\", \"angry\", \"hard to name\"]\n\n[fixed]\nemergency = \"Bel 112 als je in direct gevaar bent.\"\n\n[safety]",
         message: "[fixed] does not translate `no_contact`, `arrival_needed`",
+        at: "8:1",
+    },
+    Broken {
+        what: "[fixed] in a pack with no language",
+        from: "\n[safety]",
+        to: concat!("\n", fixed_nl!(), "\n[safety]"),
+        message: "the fixed safety lines can only be translated, in a pack whose language is not English (add the pack's language at the top",
         at: "7:1",
+    },
+    Broken {
+        what: "[fixed] in an English pack",
+        from: FIXED_AT,
+        to: concat!(
+            "language = \"en-GB\"\nfeelings = [\"hurt\", \"angry\", \"hard to name\"]\n\n",
+            fixed_nl!(),
+            "\n[safety]"
+        ),
+        message: "the fixed safety lines can only be translated, in a pack whose language is not English (this pack's language is `en-GB`",
+        at: "8:1",
+    },
+    Broken {
+        what: "a blank fixed line",
+        from: FIXED_AT,
+        to: concat!(
+            "language = \"nl\"\nfeelings = [\"hurt\", \"angry\", \"hard to name\"]\n\n",
+            fixed_nl!("\" \\t \"", "\"Nee, houd het privé\""),
+            "\n[safety]"
+        ),
+        message: "`no_contacts` in [fixed] is blank: the safety floor needs every one of its lines (translate the English line here",
+        at: "13:15",
+    },
+    Broken {
+        what: "two answers to the sharing question that read the same",
+        from: FIXED_AT,
+        to: concat!(
+            "language = \"nl\"\nfeelings = [\"hurt\", \"angry\", \"hard to name\"]\n\n",
+            fixed_nl!(
+                "\"Er zijn nog geen crisiscontacten.\"",
+                "\" ja, de HELE notitie, met wat je schreef \""
+            ),
+            "\n[safety]"
+        ),
+        message: "`lane_share_nothing` in [fixed] reads the same as `lane_share_whole`",
+        at: "18:22",
+    },
+    Broken {
+        what: "a measure inside the arrival check",
+        from: "permission = \"Free to use.\"",
+        to: "permission = \"Free to use.\"\nat = \"arrival.safety\"",
+        message: "`at` of measure `curiosity` names `arrival.safety`: the arrival check and the urge questions come first, always (use at = \"start\" to ask it right after them)",
+        at: "61:6",
+    },
+    Broken {
+        what: "a measure between the urge questions",
+        from: "permission = \"Free to use.\"",
+        to: "permission = \"Free to use.\"\nat = \"arrival.urge\"",
+        message: "the arrival check and the urge questions come first, always",
+        at: "61:6",
+    },
+    Broken {
+        what: "a recode key with a leading zero",
+        from: "reverse = true",
+        to: "recode = { \"0\" = 3, \"01\" = 2, \"2\" = 1, \"3\" = 0 }",
+        message: "`recode` of item 2 of measure `curiosity` has \"01\": a point is written as a plain whole number (write it as \"1\"",
+        at: "64:83",
+    },
+    Broken {
+        what: "a recode key with a sign",
+        from: "reverse = true",
+        to: "recode = { \"+0\" = 3, \"1\" = 2, \"2\" = 1, \"3\" = 0 }",
+        message: "has \"+0\": a point is written as a plain whole number",
+        at: "64:74",
+    },
+    Broken {
+        what: "a recode key with a space",
+        from: "reverse = true",
+        to: "recode = { \"0\" = 3, \"1\" = 2, \"2 \" = 1, \"3\" = 0 }",
+        message: "has \"2 \": a point is written as a plain whole number",
+        at: "64:92",
+    },
+    Broken {
+        what: "a recode score that is not a number",
+        from: "reverse = true",
+        to: "recode = { \"0\" = 3, \"1\" = 2, \"2\" = 1, \"3\" = nan }",
+        message: "gives \"3\" the score nan: a score must be an ordinary number from -1000000 to 1000000",
+        at: "64:107",
+    },
+    Broken {
+        what: "an infinite recode score",
+        from: "reverse = true",
+        to: "recode = { \"0\" = -inf, \"1\" = 2, \"2\" = 1, \"3\" = 0 }",
+        message: "gives \"0\" the score -inf",
+        at: "64:80",
+    },
+    Broken {
+        what: "a recode score beyond a million",
+        from: "reverse = true",
+        to: "recode = { \"0\" = 3, \"1\" = 2e6, \"2\" = 1, \"3\" = 0 }",
+        message: "gives \"1\" the score 2e6",
+        at: "64:89",
+    },
+    Broken {
+        what: "a version that is not a whole number",
+        from: "version = 1",
+        to: "version = \"2.1\"",
+        message: "`version` must be a whole number of 1 or more, not \"2.1\" (write a whole number",
+        at: "3:11",
     },
     Broken {
         what: "`rating_at_least` on a step that is not a rating",
@@ -368,6 +509,80 @@ fn a_pack_in_another_language_without_fixed_lines_is_warned_about_but_used() {
     assert!(Pack::parse(&source).is_ok());
 }
 
+#[test]
+fn a_translated_pack_keeps_its_fixed_lines_and_english_cannot_replace_them() {
+    let translated = |language: &str| {
+        BASE.replacen(
+            FIXED_AT,
+            &format!(
+                "language = \"{language}\"\nfeelings = [\"hurt\", \"angry\", \"hard to name\"]\n\n{}\n[safety]",
+                fixed_nl!()
+            ),
+            1,
+        )
+    };
+    let source = translated("nl");
+    let checked = check(&source);
+    assert!(checked.problems.is_empty(), "{:#?}", checked.problems);
+    let fixed = checked.pack.unwrap().fixed.unwrap();
+    assert_eq!(
+        fixed.lane_share_nothing,
+        "Nee, houd het privé: er komt niets van in een samenvatting"
+    );
+    // Every way of writing English is English.
+    for language in ["en", "EN", "en-GB", "en_US", "English", " en-au "] {
+        let source = translated(language);
+        let checked = check(&source);
+        let errors: Vec<_> = checked.errors().collect();
+        assert_eq!(errors.len(), 1, "{language}: {errors:#?}");
+        assert!(
+            errors[0]
+                .message
+                .contains("can only be translated, in a pack whose language is not English"),
+            "{language}: {errors:#?}"
+        );
+        assert_eq!(errors[0].line_col(&source), (8, 1), "{language}");
+    }
+}
+
+#[test]
+fn measures_and_recode_tables_within_the_rules_check_clean() {
+    for (from, to) in [
+        (
+            "permission = \"Free to use.\"",
+            "permission = \"Free to use.\"\nat = \"start\"",
+        ),
+        (
+            "permission = \"Free to use.\"",
+            "permission = \"Free to use.\"\nat = \"other.feeling\"",
+        ),
+        (
+            "reverse = true",
+            "recode = { \"0\" = -1e6, \"1\" = -0.5, \"2\" = 2.25, \"3\" = 1_000_000 }",
+        ),
+    ] {
+        let source = BASE.replacen(from, to, 1);
+        let checked = check(&source);
+        assert!(checked.problems.is_empty(), "{to}: {:#?}", checked.problems);
+    }
+}
+
+#[test]
+fn a_format_1_pack_with_a_version_that_is_not_whole_is_refused() {
+    let old = include_str!("../fixtures/mbt-core-v2-format1.toml");
+    assert!(Pack::parse(old).is_ok());
+    for version in ["\"2.1\"", "2.1", "\"two\""] {
+        let source = old.replacen("version = \"2\"", &format!("version = {version}"), 1);
+        assert_ne!(source, old);
+        let err = Pack::parse(&source).unwrap_err().to_string();
+        assert!(
+            err.starts_with("line 6, column 11: `version` must be a whole number of 1 or more")
+                && err.contains("write a whole number"),
+            "{version}: {err}"
+        );
+    }
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -413,7 +628,7 @@ fn several_problems_in_one_file_are_all_reported_at_once() {
     assert!(err.contains("clean.toml: this pack checks clean"), "{err}");
     assert!(
         err.trim_end()
-            .ends_with("mentalog: error: 4 problems in 1 file (shown above)"),
+            .ends_with("mentalog: error: 4 problems in 1 file (see above)"),
         "{err}"
     );
     insta::assert_snapshot!("several_problems", err);
@@ -436,9 +651,81 @@ fn several_problems_in_one_file_are_all_reported_at_once() {
         "{err}"
     );
     assert!(
-        err.contains("mentalog: error: 6 problems in 3 files (shown above)"),
+        err.contains("mentalog: error: 6 problems in 3 files (see above)"),
         "{err}"
     );
+}
+
+#[test]
+fn a_file_with_many_problems_shows_the_first_fifty_and_counts_them_all() {
+    let sb = Sandbox::new();
+    let many: String = (0..200).map(|i| format!("unknown_{i:03} = 1\n")).collect();
+    let source = BASE.replacen("title = ", &format!("{many}title = "), 1);
+    assert_eq!(check(&source).errors().count(), 200);
+    write(sb.tmp.path(), "many.toml", &source);
+    let out = sb
+        .assert_cmd()
+        .current_dir(sb.tmp.path())
+        .args(["pack", "check", "many.toml"])
+        .assert()
+        .code(1);
+    let err = stderr(&out);
+    assert_eq!(err.matches("many.toml:").count(), 50, "{err}");
+    // The first fifty, in the order of the file.
+    assert!(
+        err.contains("many.toml:4:1: error: unknown key `unknown_000`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("many.toml:53:1: error: unknown key `unknown_049`"),
+        "{err}"
+    );
+    assert!(!err.contains("unknown_050"), "{err}");
+    assert!(
+        err.contains("\n... and 150 more problems in many.toml (fix these first)\n"),
+        "{err}"
+    );
+    assert!(
+        err.trim_end()
+            .ends_with("mentalog: error: 200 problems in 1 file (see above)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn snippets_keep_their_places_far_into_a_file_and_along_a_long_line() {
+    // Far down: the line number in the snippet is the line in the file.
+    let source = format!("{}titel = 1\n", "# a comment\n".repeat(12_000));
+    let checked = check(&source);
+    let report = render("pack.toml", &source, &checked.problems);
+    let expected = "pack.toml:12001:1: error: unknown key `titel` in the pack
+      |
+12001 | titel = 1
+      | ^^^^^
+      |
+help: did you mean `title`?";
+    assert!(report.contains(expected), "{report}");
+
+    // Along a long line: a window around the place, cut with `...`, the
+    // caret still under it, the column counted in characters.
+    let before = "é".repeat(300);
+    let after = "ü".repeat(300);
+    let source = format!("a = 1\nb = \"{before}MARK{after}\"\n");
+    let start = source.find("MARK").unwrap();
+    let problem = mentalog::pack::check::Problem::error(start..start + 4, "here", "there");
+    let report = render("pack.toml", &source, &[problem]);
+    let expected = format!(
+        "pack.toml:2:306: error: here
+  |
+2 | ...{}MARK{}...
+  | {}^^^^
+  |
+help: there",
+        "é".repeat(60),
+        "ü".repeat(60),
+        " ".repeat(63)
+    );
+    assert!(report.contains(&expected), "{report}");
 }
 
 #[test]
