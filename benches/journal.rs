@@ -119,6 +119,6 @@ fn export_1000(bencher: divan::Bencher, format: &str) {
         let loaded = store.load().unwrap();
         let entries: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
         let summary = build(&select(&entries, period), period, None, false);
-        render(&summary, format, None).unwrap()
+        render(&summary, format, None, false).unwrap()
     });
 }

@@ -281,6 +281,16 @@ pub struct ExportArgs {
     /// Render with this template instead of the built-in one (Markdown, HTML or text)
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+
+    /// The brief form: safety, the focus, the newest topics, at a glance and the
+    /// episodes, without the shared entries in full (about two printed pages)
+    #[arg(long)]
+    pub brief: bool,
+
+    /// With --format text: only ASCII characters (-> for arrows, hyphens for dashes),
+    /// for pasting into a clinical record that garbles anything else
+    #[arg(long)]
+    pub ascii: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -31,6 +31,9 @@ pub struct Config {
     pub rhythm: Option<String>,
     /// `mentalog due`: off unless turned on, and the person's own words.
     pub due: Due,
+    /// A label printed at the top of every summary (initials, a clinic
+    /// number), so printed summaries can be told apart; never required.
+    pub label: Option<String>,
     /// What could not be read, each naming the file and the place; the rest
     /// of the file is still used.
     pub problems: Vec<String>,
@@ -110,12 +113,13 @@ impl Config {
         let mut openings = false;
         for (key, value) in table {
             match key.as_str() {
-                "pack" | "focus" | "rhythm" => match value.as_str() {
+                "pack" | "focus" | "rhythm" | "label" => match value.as_str() {
                     Some(t) if !t.trim().is_empty() => {
                         let t = Some(t.trim().to_string());
                         match key.as_str() {
                             "pack" => config.pack = t,
                             "focus" => config.focus = t,
+                            "label" => config.label = t,
                             _ => config.rhythm = t,
                         }
                     }
@@ -182,7 +186,7 @@ impl Config {
                     ),
                 },
                 other => problem(format!(
-                    "unknown setting `{other}` was ignored (known: safety_threshold, contacts, names, plain, share_plan_openings, pack, focus, rhythm, due)"
+                    "unknown setting `{other}` was ignored (known: safety_threshold, contacts, names, plain, share_plan_openings, pack, focus, rhythm, due, label)"
                 )),
             }
         }
@@ -212,6 +216,22 @@ mod tests {
         assert_eq!(c.safety_threshold, Some(7));
         assert_eq!(c.contact_lines(), vec!["Sam: 555".to_string()]);
         assert!(c.problems.is_empty());
+    }
+
+    #[test]
+    fn reads_a_label_and_refuses_a_blank_one() {
+        let c = Config::parse("label = \"  A.B., clinic 4711 \"\n", "c.toml");
+        assert_eq!(c.label.as_deref(), Some("A.B., clinic 4711"));
+        assert!(c.problems.is_empty());
+        for blank in ["label = \"  \"\n", "label = 7\n"] {
+            let c = Config::parse(blank, "c.toml");
+            assert_eq!(c.label, None);
+            assert!(
+                c.problems[0].contains("label must be a text"),
+                "{:?}",
+                c.problems
+            );
+        }
     }
 
     #[test]

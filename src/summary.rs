@@ -8,10 +8,11 @@
 //! [`select`] alone decides which entries may be shown; [`build`] takes
 //! nothing but its [`Selection`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::entry::{
     Entry, Feeling, Kind, PackRef, PlanState, SubscaleResult, Value, YES_NO_UNSURE, clean,
@@ -26,7 +27,10 @@ use crate::entry::{
 /// Version 3 added `incomplete`.
 /// Version 4 added `focus`, `safety.urges`, `measures` and the `scale`
 /// kind of answer.
-pub const SCHEMA: &str = "mentalog.summary/4";
+/// Version 5 added the brief form (`brief`, `topics_more`), `label`,
+/// `provenance`, `threshold`, `sessions` and `glance.distress[].lane`, and
+/// made `glance.certainty` a list of ratings with their day and person.
+pub const SCHEMA: &str = "mentalog.summary/5";
 
 /// How many characters of an entry's first words the focus section shows.
 pub const FOCUS_WORDS: usize = 60;
@@ -35,6 +39,13 @@ pub const FOCUS_WORDS: usize = 60;
 pub const MAX_EPISODES: usize = 3;
 /// How many feelings "at a glance" names at most.
 pub const MAX_FEELINGS: usize = 5;
+/// How many topics the brief form shows at most.
+pub const BRIEF_TOPICS: usize = 5;
+/// How many columns of the label are shown at most: one line of a page
+/// header, whatever the config holds.
+pub const MAX_LABEL_WIDTH: usize = 80;
+/// The safety threshold when nothing sets one: the built-in pack's.
+pub const DEFAULT_THRESHOLD: u8 = 8;
 
 /// The days a summary covers, both ends included, each entry on the day
 /// it was written in its own offset.
@@ -156,6 +167,14 @@ fn steps_only(e: &Entry) -> Entry {
 #[derive(Debug, Serialize)]
 pub struct Summary {
     pub schema: &'static str,
+    /// The label from the config (initials, a clinic number), printed at
+    /// the top of every format and every printed page; never required.
+    /// Sanitised, on one line, at most [`MAX_LABEL_WIDTH`] columns.
+    pub label: Option<String>,
+    /// The brief form: safety, focus, the newest topics, at a glance and
+    /// the episodes; no measures and no appendix (`measures` and `entries`
+    /// are empty).
+    pub brief: bool,
     pub period: Period,
     pub next_session: Option<NaiveDate>,
     pub pseudonymized: bool,
@@ -169,7 +188,14 @@ pub struct Summary {
     /// is no focus now and no shared entry was marked.
     pub focus: Option<Focus>,
     pub topics: Vec<Topic>,
+    /// Topics the full summary lists that the brief form does not: "and N
+    /// more in the full summary". Always 0 in the full form.
+    pub topics_more: usize,
     pub glance: Glance,
+    /// The safety threshold in force, drawn on the chart as a line.
+    pub threshold: u8,
+    /// Days of sessions recorded within the period, ticks on the chart.
+    pub sessions: Vec<NaiveDate>,
     pub episodes: Vec<Episode>,
     /// Scores of the measures whose pack let the export show them, after
     /// the episodes: the first page keeps the order the domain gives it
@@ -178,6 +204,44 @@ pub struct Summary {
     /// not allow it are not here at all, not even as a name.
     pub measures: Vec<MeasureSummary>,
     pub entries: Vec<EntryView>,
+    /// What wrote the summary, for the footer.
+    pub provenance: Provenance,
+}
+
+/// mentalog's version and the packs the shared entries were written with.
+#[derive(Debug, Serialize)]
+pub struct Provenance {
+    pub mentalog: String,
+    /// Distinct pack id and version pairs of the shared entries, sorted by
+    /// id, then version (as text); none when nothing is shared.
+    pub packs: Vec<PackRef>,
+}
+
+/// What an export asks of [`build_with`] besides the selection.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// The focus agreed now (the config's, else the pack's in use).
+    pub focus: Option<&'a str>,
+    /// The brief form; see [`Summary::brief`].
+    pub brief: bool,
+    /// The config's label, as written: [`build_with`] cleans and caps it.
+    pub label: Option<&'a str>,
+    /// The safety threshold in force: the config's, else the pack's in use.
+    pub threshold: u8,
+    /// Every session day recorded; those in the period become ticks.
+    pub sessions: &'a [NaiveDate],
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            focus: None,
+            brief: false,
+            label: None,
+            threshold: DEFAULT_THRESHOLD,
+            sessions: &[],
+        }
+    }
 }
 
 /// Empty in every part when the person shared no use of the safety steps; the
@@ -347,7 +411,8 @@ pub struct Glance {
     pub feelings: Vec<FeelingCount>,
     /// People named in two or more entries, by the patient's own labels.
     pub people: Vec<PersonCount>,
-    pub certainty: Vec<u8>,
+    /// Each certainty rating with its day and the person it was about.
+    pub certainty: Vec<Certainty>,
     /// Entries with a guess about the other person.
     pub guesses: usize,
     /// Of those, how many offered another way to read it.
@@ -360,6 +425,19 @@ pub struct DistressPair {
     pub created: String,
     pub start: Option<u8>,
     pub end: Option<u8>,
+    /// Written through the safety steps (marked on the chart by shape).
+    pub lane: bool,
+}
+
+/// "8 (3 Nov, my manager)": a certainty rating that can be matched to its
+/// relationship.
+#[derive(Debug, Serialize)]
+pub struct Certainty {
+    pub id: String,
+    pub created: String,
+    pub value: u8,
+    /// The other person, by the patient's own label.
+    pub who: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -450,30 +528,136 @@ pub fn build_with_focus(
     pseudonymized: bool,
     focus: Option<&str>,
 ) -> Summary {
+    let options = Options {
+        focus,
+        ..Options::default()
+    };
+    build_with(selection, period, next_session, pseudonymized, &options)
+}
+
+/// Builds the summary from what [`select`] chose, and nothing else, in the
+/// form and with the label `options` give.
+pub fn build_with(
+    selection: &Selection,
+    period: Period,
+    next_session: Option<NaiveDate>,
+    pseudonymized: bool,
+    options: &Options,
+) -> Summary {
+    let brief = options.brief;
     let shared: Vec<&Entry> = selection.shared.iter().collect();
+    let mut topics: Vec<Topic> = shared
+        .iter()
+        .filter_map(|e| {
+            text(e, keys::SHARE_TOPIC).map(|t| Topic {
+                id: e.short_id().to_string(),
+                created: time(e),
+                text: t,
+            })
+        })
+        .collect();
+    let mut topics_more = 0;
+    if brief {
+        let all = topics.len();
+        topics = newest_topics(topics);
+        topics_more = all - topics.len();
+    }
+    // Sorted and each once, so the footer reads the same whatever the
+    // order entries were written in.
+    let packs: BTreeSet<(String, String)> = shared
+        .iter()
+        .map(|e| (one_line(&e.pack.id), one_line(&e.pack.version)))
+        .collect();
+    // Sorted and each once, whatever the sessions file holds.
+    let sessions: BTreeSet<NaiveDate> = options
+        .sessions
+        .iter()
+        .copied()
+        .filter(|d| period.since.is_none_or(|s| *d >= s) && *d <= period.until)
+        .collect();
     Summary {
         schema: SCHEMA,
+        label: options.label.and_then(label),
+        brief,
         period,
         next_session,
         pseudonymized,
         incomplete: false,
         safety: safety(&shared, &selection.safety_only),
-        focus: focus_section(&shared, focus),
-        topics: shared
-            .iter()
-            .filter_map(|e| {
-                text(e, keys::SHARE_TOPIC).map(|t| Topic {
-                    id: e.short_id().to_string(),
-                    created: time(e),
-                    text: t,
-                })
-            })
-            .collect(),
+        focus: focus_section(&shared, options.focus),
+        topics,
+        topics_more,
         glance: glance(&shared),
+        threshold: options.threshold,
+        sessions: sessions.into_iter().collect(),
         episodes: episodes(&shared),
-        measures: measures(&shared),
-        entries: shared.iter().map(|e| view(e)).collect(),
+        measures: if brief { Vec::new() } else { measures(&shared) },
+        entries: if brief {
+            Vec::new()
+        } else {
+            shared.iter().map(|e| view(e)).collect()
+        },
+        provenance: Provenance {
+            mentalog: env!("CARGO_PKG_VERSION").to_string(),
+            packs: packs
+                .into_iter()
+                .map(|(id, version)| PackRef { id, version })
+                .collect(),
+        },
     }
+}
+
+/// The brief form's topics: the newest [`BRIEF_TOPICS`] that differ once
+/// case and runs of spaces are set aside, each as it was last written, in
+/// date order (oldest first) like the full list, which the brief list then
+/// ends like.
+fn newest_topics(all: Vec<Topic>) -> Vec<Topic> {
+    let same = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let mut seen = Vec::new();
+    let mut kept = Vec::new();
+    for topic in all.into_iter().rev() {
+        if kept.len() == BRIEF_TOPICS {
+            break;
+        }
+        let key = same(&topic.text);
+        if !seen.contains(&key) {
+            seen.push(key);
+            kept.push(topic);
+        }
+    }
+    kept.reverse();
+    kept
+}
+
+/// The config's label as it may be printed: sanitised, on one line, cut to
+/// [`MAX_LABEL_WIDTH`] columns (by display width) with an ellipsis; `None`
+/// when nothing of it is left to show.
+fn label(raw: &str) -> Option<String> {
+    let line = one_line(raw);
+    if line.is_empty() {
+        return None;
+    }
+    if line.width() <= MAX_LABEL_WIDTH {
+        return Some(line);
+    }
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        width += c.width().unwrap_or(0);
+        // One column is kept for the ellipsis.
+        if width >= MAX_LABEL_WIDTH {
+            break;
+        }
+        out.push(c);
+    }
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    Some(out)
 }
 
 fn time(e: &Entry) -> String {
@@ -759,6 +943,7 @@ fn glance(shared: &[&Entry]) -> Glance {
             created: time(e),
             start: e.rating(keys::ARRIVAL_DISTRESS),
             end: e.rating(keys::AFTER_DISTRESS),
+            lane: e.safety_lane,
         })
         .collect();
     let average_change = mean(
@@ -825,9 +1010,16 @@ fn glance(shared: &[&Entry]) -> Glance {
             .then_with(|| a.label.cmp(&b.label))
     });
 
-    let certainty: Vec<u8> = shared
+    let certainty: Vec<Certainty> = shared
         .iter()
-        .filter_map(|e| e.rating(keys::OTHER_CERTAINTY))
+        .filter_map(|e| {
+            Some(Certainty {
+                id: e.short_id().to_string(),
+                created: time(e),
+                value: e.rating(keys::OTHER_CERTAINTY)?,
+                who: text(e, keys::OTHER_WHO).map(|w| one_line(&w)),
+            })
+        })
         .collect();
     let guessed = |e: &&&Entry| guess(e).is_some();
     Glance {
@@ -1393,7 +1585,10 @@ mod tests {
             [("Tom", 2)],
             "Mira twice only with the private entry"
         );
-        assert_eq!(g.certainty, [9, 3]);
+        assert_eq!(
+            g.certainty.iter().map(|c| c.value).collect::<Vec<_>>(),
+            [9, 3]
+        );
         assert_eq!(g.guesses, 3, "the nudge drew the second guess");
         assert_eq!(g.alternatives, 1);
     }
@@ -1823,5 +2018,274 @@ mod tests {
         let s = build(&select(&journal, march()), march(), None, false);
         let p = &s.measures[0].period[0];
         assert_eq!((p.scores, p.mean, p.min, p.max), (0, None, None, None));
+    }
+
+    fn brief() -> Options<'static> {
+        Options {
+            brief: true,
+            ..Options::default()
+        }
+    }
+
+    #[test]
+    fn the_brief_form_keeps_the_newest_five_different_topics_and_counts_the_rest() {
+        let topic = |id: &str, day: u32, t: &str| {
+            let mut e = entry(
+                id,
+                &format!("2026-03-{day:02}T10:00:00+00:00"),
+                true,
+                vec![
+                    text(keys::SHARE_TOPIC, t),
+                    rating(keys::ARRIVAL_DISTRESS, 5),
+                ],
+            );
+            e.measures = vec![result("m", true, &[("a", Some(1.0), 3)])];
+            e
+        };
+        let mut private = topic("pppp0099", 20, "PRIVATE TOPIC");
+        private.shared = false;
+        let journal = [
+            topic("aaaa0001", 1, "Work"),
+            topic("bbbb0002", 2, "my sister"),
+            topic("cccc0003", 3, "the exam"),
+            topic("dddd0004", 4, "sleep"),
+            topic("eeee0005", 5, "  My   Sister "),
+            topic("ffff0006", 6, "money"),
+            topic("gggg0007", 7, "WORK"),
+            topic("hhhh0008", 8, "the flat"),
+            private,
+        ];
+        let selection = select(&journal, march());
+        let full = build(&selection, march(), None, false);
+        assert_eq!(full.topics.len(), 8, "every topic, duplicates included");
+        assert_eq!((full.brief, full.topics_more), (false, 0));
+        assert_eq!(full.entries.len(), 8);
+        assert_eq!(full.measures.len(), 1);
+
+        let short = build_with(&selection, march(), None, false, &brief());
+        let shown: Vec<(&str, &str)> = short
+            .topics
+            .iter()
+            .map(|t| (t.id.as_str(), t.text.as_str()))
+            .collect();
+        // Newest first they are: the flat, WORK, money, My Sister, sleep;
+        // "the exam", "my sister" and "Work" are older or the same again.
+        // Shown in date order, each as last written.
+        assert_eq!(
+            shown,
+            [
+                ("dddd0004", "sleep"),
+                ("eeee0005", "  My   Sister "),
+                ("ffff0006", "money"),
+                ("gggg0007", "WORK"),
+                ("hhhh0008", "the flat"),
+            ]
+        );
+        // "and 3 more in the full summary": the full form lists 8.
+        assert_eq!(short.topics_more, 3);
+        assert_eq!(short.topics_more + short.topics.len(), full.topics.len());
+        assert!(short.brief);
+        assert!(short.entries.is_empty() && short.measures.is_empty());
+        // Safety, focus, at a glance and the episodes are as in the full form.
+        assert_eq!(short.glance.entries, full.glance.entries);
+        assert_eq!(short.episodes.len(), full.episodes.len());
+
+        // Five or fewer different topics: none left over, duplicates aside.
+        let few = select(&journal[..2], march());
+        let short = build_with(&few, march(), None, false, &brief());
+        assert_eq!((short.topics.len(), short.topics_more), (2, 0));
+        let same = select(&[journal[1].clone(), journal[4].clone()], march());
+        let short = build_with(&same, march(), None, false, &brief());
+        let texts: Vec<&str> = short.topics.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, ["  My   Sister "]);
+        assert_eq!(short.topics_more, 1, "the full form shows both");
+
+        // The private entry, and its topic, change nothing.
+        let without = select(&journal[..8], march());
+        assert_eq!(
+            serde_json::to_string(&build_with(&without, march(), None, false, &brief())).unwrap(),
+            serde_json::to_string(&build_with(&selection, march(), None, false, &brief())).unwrap()
+        );
+    }
+
+    #[test]
+    fn certainty_carries_its_day_and_the_person_as_shared_or_swapped() {
+        let journal = [
+            entry(
+                "aaaa0001",
+                "2026-03-03T21:00:00+01:00",
+                true,
+                vec![
+                    text(keys::OTHER_WHO, "  Anna\n(my sister) "),
+                    rating(keys::OTHER_CERTAINTY, 8),
+                ],
+            ),
+            entry(
+                "bbbb0002",
+                "2026-03-04T10:00:00+00:00",
+                true,
+                vec![rating(keys::OTHER_CERTAINTY, 3)],
+            ),
+            entry(
+                "cccc0003",
+                "2026-03-05T10:00:00+00:00",
+                true,
+                vec![text(keys::OTHER_WHO, "Anna")],
+            ),
+        ];
+        let selection = select(&journal, march());
+        let shown = |s: &Summary| {
+            s.glance
+                .certainty
+                .iter()
+                .map(|c| (c.id.clone(), c.created.clone(), c.value, c.who.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            shown(&build(&selection, march(), None, false)),
+            [
+                (
+                    "aaaa0001".to_string(),
+                    "2026-03-03T21:00:00+01:00".to_string(),
+                    8,
+                    Some("Anna (my sister)".to_string())
+                ),
+                (
+                    "bbbb0002".to_string(),
+                    "2026-03-04T10:00:00+00:00".to_string(),
+                    3,
+                    None
+                ),
+            ],
+            "only ratings, each with its own day, the person on one line"
+        );
+        // Names swapped as an export does it: the person as swapped.
+        let swapped = selection.map(|e| {
+            let mut e = e.clone();
+            for a in &mut e.answers {
+                if let Value::Text(t) = &mut a.value {
+                    *t = t.replace("Anna", "A.");
+                }
+            }
+            e
+        });
+        let s = build(&swapped, march(), None, true);
+        let who: Vec<Option<&str>> = s
+            .glance
+            .certainty
+            .iter()
+            .map(|c| c.who.as_deref())
+            .collect();
+        assert_eq!(who, [Some("A. (my sister)"), None]);
+        assert!(!serde_json::to_string(&s).unwrap().contains("Anna"));
+    }
+
+    #[test]
+    fn provenance_names_each_pack_version_once_sorted() {
+        let written = |id: &str, day: u32, pack: &str, version: &str, shared: bool| {
+            let mut e = entry(
+                id,
+                &format!("2026-03-{day:02}T10:00:00+00:00"),
+                shared,
+                vec![],
+            );
+            e.pack = PackRef {
+                id: pack.into(),
+                version: version.into(),
+            };
+            e
+        };
+        let journal = [
+            written("aaaa0001", 1, "mbt-quick", "2", true),
+            written("bbbb0002", 2, "mbt-core", "3", true),
+            written("cccc0003", 3, "mbt-quick", "2", true),
+            written("dddd0004", 4, "mbt-core", "10", true),
+            written("eeee0005", 5, "clinic\u{1b}[31m-pack\n", "1", true),
+            written("pppp0006", 6, "secret-pack", "1", false),
+        ];
+        let packs = |journal: &[Entry]| {
+            build(&select(journal, march()), march(), None, false)
+                .provenance
+                .packs
+                .iter()
+                .map(|p| format!("{}@{}", p.id, p.version))
+                .collect::<Vec<_>>()
+        };
+        let expected = ["clinic-pack@1", "mbt-core@10", "mbt-core@3", "mbt-quick@2"];
+        assert_eq!(packs(&journal), expected, "cleaned, by id then version");
+        let mut reversed = journal.to_vec();
+        reversed.reverse();
+        assert_eq!(packs(&reversed), expected, "whatever the order read");
+        let s = build(&select(&journal, march()), march(), None, false);
+        assert_eq!(s.provenance.mentalog, env!("CARGO_PKG_VERSION"));
+        assert!(
+            packs(&journal[5..]).is_empty(),
+            "not a private entry's pack"
+        );
+    }
+
+    #[test]
+    fn sessions_are_the_days_within_the_period_each_once_in_order() {
+        let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let held = [
+            day(3, 20),
+            day(2, 28),
+            day(3, 1),
+            day(3, 20),
+            day(3, 31),
+            day(4, 1),
+            day(3, 9),
+        ];
+        let options = Options {
+            sessions: &held,
+            threshold: 6,
+            ..Options::default()
+        };
+        let s = build_with(&Selection::default(), march(), None, false, &options);
+        assert_eq!(s.sessions, [day(3, 1), day(3, 9), day(3, 20), day(3, 31)]);
+        assert_eq!(s.threshold, 6);
+        // From the first entry: every day up to the end.
+        let open = Period {
+            since: None,
+            until: day(3, 9),
+        };
+        let s = build_with(&Selection::default(), open, None, false, &options);
+        assert_eq!(s.sessions, [day(2, 28), day(3, 1), day(3, 9)]);
+        assert_eq!(
+            build(&Selection::default(), open, None, false).threshold,
+            DEFAULT_THRESHOLD
+        );
+    }
+
+    #[test]
+    fn the_label_is_one_clean_line_of_at_most_eighty_columns() {
+        let labelled = |l: &str| {
+            let options = Options {
+                label: Some(l),
+                ..Options::default()
+            };
+            build_with(&Selection::default(), march(), None, false, &options).label
+        };
+        assert_eq!(
+            labelled("  A.B.\n\u{1b}[2J clinic\u{202e} 4711 ").as_deref(),
+            Some("A.B. clinic 4711")
+        );
+        assert_eq!(labelled(" \u{1b}[2J\n "), None, "nothing left to show");
+        let long = labelled(&"x".repeat(200)).unwrap();
+        assert_eq!(long.width(), MAX_LABEL_WIDTH);
+        assert!(long.ends_with('…'));
+        let exact = "y".repeat(MAX_LABEL_WIDTH);
+        assert_eq!(labelled(&exact).as_deref(), Some(exact.as_str()));
+        // Wide characters count two columns each.
+        let wide = labelled(&"診".repeat(60)).unwrap();
+        assert!(
+            wide.width() <= MAX_LABEL_WIDTH && wide.ends_with('…'),
+            "{wide}"
+        );
+        assert_eq!(wide.chars().count(), 40, "{wide}");
+        assert_eq!(
+            build(&Selection::default(), march(), None, false).label,
+            None
+        );
     }
 }

@@ -27,6 +27,12 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
             .transpose()
             .map_err(|e| Error::Usage(format!("{flag}: {e}")).into())
     };
+    if args.ascii && format != Format::Text {
+        return Err(Error::Usage(
+            "--ascii works only with --format text (arrows and dashes in plain ASCII, for a clinical record)".into(),
+        )
+        .into());
+    }
     let since = parse("--since", args.since.as_deref())?;
     let until = parse("--until", args.until.as_deref())?;
     let template = match &args.template {
@@ -79,13 +85,19 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
             ..e.clone()
         });
     }
-    // The focus agreed now: the config's, else the one of the pack in use.
-    // A pack that cannot be read only means no focus here; `new` and
-    // `pack check` say what is wrong with it.
-    let mut focus = ctx.config.focus.clone().or_else(|| {
-        crate::store::packs::load_pack(&ctx.store, &ctx.config, None)
-            .ok()
-            .and_then(|p| p.focus)
+    // The focus agreed now and the safety threshold in force: the
+    // config's, else those of the pack in use. A pack that cannot be read
+    // only means no focus and the default threshold here; `new` and `pack
+    // check` say what is wrong with it.
+    let pack = crate::store::packs::load_pack(&ctx.store, &ctx.config, None).ok();
+    let mut focus = ctx
+        .config
+        .focus
+        .clone()
+        .or_else(|| pack.as_ref().and_then(|p| p.focus.clone()));
+    let threshold = ctx.config.safety_threshold.unwrap_or_else(|| {
+        pack.as_ref()
+            .map_or(summary::DEFAULT_THRESHOLD, |p| p.safety_threshold)
     });
     if args.pseudonymize {
         super::plan::warn_config(ctx);
@@ -112,12 +124,19 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
             e
         });
     }
-    let mut summary = summary::build_with_focus(
+    let options = summary::Options {
+        focus: focus.as_deref(),
+        brief: args.brief,
+        label: ctx.config.label.as_deref(),
+        threshold,
+        sessions: &sessions.held,
+    };
+    let mut summary = summary::build_with(
         &selection,
         period,
         sessions.upcoming(today),
         args.pseudonymize,
-        focus.as_deref(),
+        &options,
     );
     // Any unreadable file may have been in the period: the summary says it
     // may be incomplete, and stderr (above) says which files.
@@ -125,7 +144,13 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     let template = template
         .as_ref()
         .map(|(name, source)| (name.as_str(), source.as_str()));
-    let document = render::render(&summary, format, template)?;
+    // `--ascii` was refused above for any format but text. The notes say
+    // what mentalog did to a clinic's template (put the safety section first).
+    let rendered = render::render(&summary, format, template, args.ascii)?;
+    for note in &rendered.notes {
+        eprintln!("Note: {}", crate::text::Shown(note));
+    }
+    let document = rendered.document;
 
     match &args.out {
         _ if args.preview => write_stdout(&document)?,
@@ -248,7 +273,7 @@ fn confirm(
     const NOTHING: &str = "Nothing was written.";
     crate::signal::set_message(NOTHING);
     let shown = match format {
-        Format::Html => render::render(summary, Format::Text, None)?,
+        Format::Html => render::render(summary, Format::Text, None, false)?.document,
         _ => document.to_string(),
     };
     // A clinic's template or the journal may hold anything; the terminal

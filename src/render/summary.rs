@@ -1,5 +1,8 @@
 //! The summary in each format: Markdown, HTML and text from templates
-//! (embedded, or a clinic's own), JSON straight from the model.
+//! (embedded, or a clinic's own), JSON straight from the model. Whatever a
+//! clinic's template writes, the summary holds the built-in safety section
+//! and says first when it is partial or brief. docs/templates.md documents
+//! what a template sees; tests/it/templates.rs holds it to this file.
 
 use std::fmt::Write as _;
 use std::sync::mpsc::RecvTimeoutError;
@@ -8,6 +11,9 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate};
 use minijinja::value::{Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use crate::summary::{Period, Summary};
 
@@ -45,57 +51,175 @@ impl Format {
 #[error("{0}")]
 pub struct TemplateError(pub String);
 
-/// Renders the summary. `template` is a clinic's own template source for
-/// the Markdown, HTML or text format, with its name for messages.
 /// Said in every summary written while files were skipped.
 pub const INCOMPLETE: &str =
     "This summary may be incomplete: some files in the journal could not be read.";
 
+/// Said in every brief summary, so that no one takes it for the whole.
+pub const BRIEF: &str = "This is the brief summary: the full summary also has every shared entry word for word, and any measures.";
+
+/// Ends the macros of each built-in template that the safety section is
+/// made of: what comes before it is all [`safety_block`] needs.
+const SAFETY_ENDS: &str = "{#- The safety section ends here. -#}";
+
+/// A summary as text, and what the person exporting it should be told
+/// (on stderr, by the command).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub document: String,
+    pub notes: Vec<String>,
+}
+
+/// Renders the summary. `template` is a clinic's own template source for
+/// the Markdown, HTML or text format, with its name for messages. `ascii`
+/// (text only) maps every character outside ASCII to ASCII, for a clinical
+/// record that garbles anything else (see [`to_ascii`]).
+///
+/// Whatever a clinic's template leaves out, the summary still says first
+/// that it may be incomplete or is the brief form, and still holds the
+/// built-in safety section ([`safety_block`]; `{{ safety() }}` in a
+/// template): put first, with a note naming the template.
 pub fn render(
     summary: &Summary,
     format: Format,
     template: Option<(&str, &str)>,
-) -> Result<String, TemplateError> {
+    ascii: bool,
+) -> Result<Rendered, TemplateError> {
     if format == Format::Json {
         let mut json = serde_json::to_string_pretty(summary)
             .map_err(|e| TemplateError(format!("cannot encode the summary: {e}")))?;
         json.push('\n');
-        return Ok(json);
+        return Ok(Rendered {
+            document: json,
+            notes: Vec::new(),
+        });
     }
     let chart = (format == Format::Html).then(|| Value::from_safe_string(chart(summary)));
     let context = minijinja::context! { s => Value::from(Serde(summary)), chart => chart };
-    let Some((shown, source)) = template else {
-        return render_with(
+    let mut notes = Vec::new();
+    let document = match template {
+        None => render_with(
             format,
             format.builtin(),
             format.template_name(),
             context,
             None,
-        );
+            None,
+        )?,
+        Some((shown, source)) => {
+            let safety = safety_block(format, context.clone())?;
+            let out = render_theirs(summary, format, shown, source, context, &safety)?;
+            // A reader must never take a partial or brief summary for a
+            // whole one, nor miss the safety section.
+            let mut first = Vec::new();
+            for (applies, notice) in [(summary.incomplete, INCOMPLETE), (summary.brief, BRIEF)] {
+                if applies && !out.contains(notice) {
+                    first.push(match format {
+                        Format::Html => format!("<p class=\"notice\">{notice}</p>\n"),
+                        _ => format!("{notice}\n"),
+                    });
+                }
+            }
+            if !out.contains(&safety) {
+                notes.push(format!(
+                    "the template {shown} leaves out the safety section, so mentalog put its own first; write {{{{ safety() }}}} in the template where it should go"
+                ));
+                first.push(safety);
+            }
+            put_first(format, out, &first)
+        }
     };
-    // A clinic's template runs on a thread of its own, so that a template
-    // finding a way around its budget is still stopped, by the clock: the
-    // summary fails and the process ends, taking the thread with it.
+    let document = if ascii && format == Format::Text {
+        to_ascii(&document)
+    } else {
+        document
+    };
+    Ok(Rendered { document, notes })
+}
+
+/// Renders a clinic's template on a thread of its own, so that a template
+/// finding a way around its budget is still stopped, by the clock: the
+/// summary fails and the process ends, taking the thread with it.
+fn render_theirs(
+    summary: &Summary,
+    format: Format,
+    shown: &str,
+    source: &str,
+    context: Value,
+    safety: &str,
+) -> Result<String, TemplateError> {
     let budget = Budget::for_summary(summary);
-    let (name, source) = (shown.to_string(), source.to_string());
+    let (name, source, safety) = (shown.to_string(), source.to_string(), safety.to_string());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("template".into())
         .spawn(move || {
-            let _ = tx.send(render_with(format, &source, &name, context, Some(budget)));
+            let _ = tx.send(render_with(
+                format,
+                &source,
+                &name,
+                context,
+                Some(budget),
+                Some(safety),
+            ));
         })
         .map_err(|e| TemplateError(format!("cannot render the template {shown}: {e}")))?;
     match rx.recv_timeout(budget.time) {
-        // A clinic's template that leaves out the notice still carries it:
-        // a reader must never take a partial summary for a whole one.
-        Ok(Ok(out)) if summary.incomplete && !out.contains(INCOMPLETE) => {
-            Ok(format!("{INCOMPLETE}\n\n{out}"))
-        }
         Ok(result) => result,
         Err(RecvTimeoutError::Timeout) => Err(budget.exceeded(shown, "took longer")),
         Err(RecvTimeoutError::Disconnected) => Err(TemplateError(format!(
             "the template {shown} cannot be used: rendering it stopped without a result"
         ))),
+    }
+}
+
+/// The built-in safety section of `format`, exactly as the built-in
+/// template writes it: the `safety` macro of its first part (up to
+/// [`SAFETY_ENDS`]). A clinic's template gets it as `safety()`, and holds
+/// the safety section when its output holds this text: no heading or
+/// sentence of a template's own can pass for it by accident.
+fn safety_block(format: Format, context: Value) -> Result<String, TemplateError> {
+    let source = format.builtin();
+    let macros = source.find(SAFETY_ENDS).map_or(source, |at| &source[..at]);
+    let failed = |e: Error| {
+        TemplateError(format!(
+            "the built-in safety section cannot be written: {e}"
+        ))
+    };
+    let env = environment(None);
+    let tmpl = env
+        .template_from_named_str(format.template_name(), macros)
+        .map_err(failed)?;
+    let mut captured = tmpl.render_captured(context).map_err(failed)?;
+    captured
+        .with_state_mut(|state| state.call_macro("safety", &[]))
+        .map_err(failed)
+}
+
+/// `out` with `first` before it: at the top of the body of an HTML page,
+/// at the very top otherwise, a blank line after each.
+fn put_first(format: Format, out: String, first: &[String]) -> String {
+    if first.is_empty() {
+        return out;
+    }
+    let mut preface = String::new();
+    for part in first {
+        preface.push_str(part);
+        preface.push('\n');
+    }
+    let body = (format == Format::Html)
+        .then(|| {
+            let at = out.to_ascii_lowercase().find("<body")?;
+            out[at..].find('>').map(|end| at + end + 1)
+        })
+        .flatten();
+    match body {
+        Some(at) => format!(
+            "{}\n{preface}{}",
+            &out[..at],
+            out[at..].trim_start_matches('\n')
+        ),
+        None => format!("{preface}{out}"),
     }
 }
 
@@ -106,8 +230,9 @@ fn render_with(
     shown: &str,
     context: Value,
     budget: Option<Budget>,
+    safety: Option<String>,
 ) -> Result<String, TemplateError> {
-    let mut env = environment();
+    let mut env = environment(safety);
     env.set_fuel(budget.map(|b| b.fuel));
     let describe = |e: Error| {
         let line = e.line().map(|l| format!(", line {l}")).unwrap_or_default();
@@ -228,7 +353,9 @@ impl std::io::Write for Capped {
 
 const MARKDOWN: &str = "markdown";
 
-fn environment() -> Environment<'static> {
+/// The environment every summary template runs in. `safety`, for a
+/// clinic's template, is the built-in safety section that `safety()` writes.
+fn environment(safety: Option<String>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
@@ -256,6 +383,15 @@ fn environment() -> Environment<'static> {
     env.add_filter("one", one);
     env.add_filter("num", num);
     env.add_filter("blockquote", blockquote);
+    env.add_filter("css_string", css_string);
+    if let Some(block) = safety {
+        let block: std::sync::Arc<str> = block.into();
+        env.add_function("safety", move |state: &State| {
+            // What it writes is paid for like any other output.
+            state.consume_fuel(block.len() as u64 / 64)?;
+            Ok::<_, Error>(Value::from_safe_string(block.to_string()))
+        });
+    }
     // The built-in `string` and `pprint`, paying for the items first.
     env.add_filter("string", |state: &State, value: Value| {
         charge_items(state, &value)?;
@@ -303,29 +439,79 @@ fn charge_items(state: &State, value: &Value) -> Result<(), Error> {
     Ok(())
 }
 
-/// Characters that can start Markdown syntax anywhere in a line: emphasis,
-/// code, links, images, raw HTML, entities, tables, headings, strikethrough.
-const MARKDOWN_SPECIAL: &str = "\\`*_[]<>#|~&!";
-
 /// Escapes what could turn text into Markdown syntax, so it shows exactly as
-/// written, and folds it onto one line. Besides [`MARKDOWN_SPECIAL`], a
-/// leading `-`, `+` or `=` and the `.` or `)` of a leading number are escaped
-/// (lists, setext headings); leading spaces are dropped (code blocks).
+/// written, and folds it onto one line; what cannot be read as syntax where
+/// it stands is left alone, so that text pasted from the Markdown reads
+/// clean. The text may stand anywhere in a line, after anything, so its
+/// start is taken for the start of a line and its end for what comes next.
+///
+/// Escaped everywhere: `` ` `` (code), `<` (HTML, autolinks), `[` (links,
+/// images, footnotes), `|` (tables). Escaped unless it cannot be syntax
+/// where it stands: `*`, `_` and `~` (emphasis, strikethrough) unless the
+/// run stands between spaces, or for `_` inside a word; `&` unless no
+/// entity can follow; `\` unless no punctuation follows; `#` at the start
+/// before a space (a heading) and at the end (a heading's closing `#`s).
+/// Escaped at the start only, and only where they open a list, a setext
+/// heading, a thematic break or a quote: `- `, `--`, `+ `, `= `, `==`,
+/// `>`, and the `.` or `)` of `12. `. Leading spaces are dropped (code
+/// blocks), and so are trailing ones (hard line breaks).
 pub fn markdown_inline(text: &str) -> String {
-    let text = text.trim_start();
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
-    let digits = text.chars().take_while(char::is_ascii_digit).count();
-    for (i, c) in text.chars().enumerate() {
-        let at_start = (i == 0 && matches!(c, '-' | '+' | '='))
-            || (i == digits && digits > 0 && matches!(c, '.' | ')'));
-        match c {
-            '\n' | '\t' => out.push(' '),
-            c if at_start || MARKDOWN_SPECIAL.contains(c) => {
-                out.push('\\');
-                out.push(c);
+    let chars: Vec<char> = text
+        .trim()
+        .chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\t' | '\r') {
+                ' '
+            } else {
+                c
             }
-            c => out.push(c),
+        })
+        .collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // `*`, `_`, `~` and `#` are read as runs, the rest one by one.
+        let end = if matches!(c, '*' | '_' | '~' | '#') {
+            i + chars[i..].iter().take_while(|&&d| d == c).count()
+        } else {
+            i + 1
+        };
+        let before = i.checked_sub(1).map(|b| chars[b]);
+        let after = chars.get(end).copied();
+        let escape = match c {
+            '`' | '<' | '[' | '|' => true,
+            '*' | '_' | '~' => {
+                let spaced = before.is_some_and(char::is_whitespace)
+                    && after.is_some_and(char::is_whitespace);
+                let in_word = c == '_'
+                    && before.is_some_and(char::is_alphanumeric)
+                    && after.is_some_and(char::is_alphanumeric);
+                !(spaced || in_word)
+            }
+            '&' => after.is_none_or(|a| a.is_ascii_alphanumeric() || a == '#'),
+            '\\' => after.is_none_or(|a| a.is_ascii_punctuation()),
+            // A heading at the start, its closing sequence at the end.
+            '#' => {
+                (i == 0 && after.is_none_or(char::is_whitespace))
+                    || (end == chars.len() && before.is_none_or(char::is_whitespace))
+            }
+            // Lists, setext headings and thematic breaks.
+            '-' | '=' => i == 0 && after.is_none_or(|a| a.is_whitespace() || a == c),
+            '+' => i == 0 && after.is_none_or(char::is_whitespace),
+            '>' => i == 0,
+            // An ordered list: "12. " (not "0.1.0" or "1.5 hours").
+            '.' | ')' => i == digits && digits > 0 && after.is_none_or(char::is_whitespace),
+            _ => false,
+        };
+        for _ in i..end {
+            if escape {
+                out.push('\\');
+            }
+            out.push(c);
         }
+        i = end;
     }
     out
 }
@@ -352,8 +538,9 @@ fn blockquote(state: &State, value: Value, indent: Option<usize>) -> Result<Valu
             out.push_str(">\n");
         }
         let lines: Vec<String> = para.iter().map(|l| markdown_inline(l)).collect();
-        // A backslash at the end of a line is a hard line break.
-        let _ = writeln!(out, "> {}", lines.join("\\\n> "));
+        // Two spaces at the end of a line keep the person's line break
+        // (a hard break), and show nothing when the text is pasted.
+        let _ = writeln!(out, "> {}", lines.join("  \n> "));
     }
     if out.is_empty() {
         out.push_str("> \n");
@@ -383,6 +570,120 @@ fn paragraphs(text: &str) -> Vec<Vec<&str>> {
         paras.push(current);
     }
     paras
+}
+
+/// Text as a CSS string, quotes included, for `content:` in a style sheet
+/// (the label in the header of every printed page): every ASCII character
+/// but letters, digits and spaces is written as a CSS escape, so that
+/// nothing can end the string or the `<style>` element it is in, and
+/// controls and format characters are dropped. Trusted as is in HTML.
+fn css_string(value: &str) -> Value {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        if c.is_control() || c.general_category() == GeneralCategory::Format {
+            continue;
+        }
+        if c.is_ascii_alphanumeric() || c == ' ' || !c.is_ascii() {
+            out.push(c);
+        } else {
+            // The space ends the escape and is not shown.
+            let _ = write!(out, "\\{:x} ", u32::from(c));
+        }
+    }
+    out.push('"');
+    Value::from_safe_string(out)
+}
+
+/// `text` with every character outside ASCII mapped into it, for a
+/// clinical record that garbles anything else: arrows, dashes, quotes,
+/// ellipses, multiplication signs and unusual spaces by [`ascii_for`];
+/// letters with accents without them (é → e, through NFKD, which also
+/// spells out ligatures and the like: ﬁ → fi, ² → 2); a few letters
+/// that do not decompose spelled out (ß → ss, æ → ae, ø → o, ł → l);
+/// joiners, variation selectors and combining marks dropped; anything
+/// else (other scripts, emoji) written as `?`, one for each character.
+pub fn to_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if let Some(ascii) = ascii_for(c) {
+            out.push_str(ascii);
+        } else if is_combining_mark(c)
+            || matches!(
+                c.general_category(),
+                GeneralCategory::Format
+                    | GeneralCategory::NonspacingMark
+                    | GeneralCategory::EnclosingMark
+            )
+            // Skin tones, which follow an emoji.
+            || ('\u{1f3fb}'..='\u{1f3ff}').contains(&c)
+        {
+        } else if c.is_whitespace() {
+            out.push(' ');
+        } else {
+            let parts: Vec<char> = std::iter::once(c)
+                .nfkd()
+                .filter(|d| !is_combining_mark(*d))
+                .collect();
+            if parts.is_empty() || parts == [c] {
+                out.push('?');
+                continue;
+            }
+            for d in parts {
+                match ascii_for(d) {
+                    _ if d.is_ascii() => out.push(d),
+                    Some(ascii) => out.push_str(ascii),
+                    None => out.push('?'),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The ASCII for characters that a summary writes itself (→ – − “ ” …
+/// × ·) and for those NFKD does not take apart.
+fn ascii_for(c: char) -> Option<&'static str> {
+    Some(match c {
+        '→' | '⟶' | '➔' => "->",
+        '←' | '⟵' => "<-",
+        '↔' => "<->",
+        '⇒' => "=>",
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '·' | '•' | '∙' | '⁃' => "-",
+        '“' | '”' | '„' | '‟' | '″' | '«' | '»' => "\"",
+        '‘' | '’' | '‚' | '‛' | '′' | '‹' | '›' => "'",
+        '…' => "...",
+        '×' => "x",
+        '÷' | '⁄' | '∕' => "/",
+        '≤' => "<=",
+        '≥' => ">=",
+        '≠' => "!=",
+        '±' => "+/-",
+        '°' => " degrees",
+        '€' => "EUR",
+        '£' => "GBP",
+        '©' => "(c)",
+        '®' => "(R)",
+        'ß' => "ss",
+        'ẞ' => "SS",
+        'æ' => "ae",
+        'Æ' => "AE",
+        'œ' => "oe",
+        'Œ' => "OE",
+        'ø' => "o",
+        'Ø' => "O",
+        'ł' => "l",
+        'Ł' => "L",
+        'đ' | 'ð' => "d",
+        'Đ' | 'Ð' => "D",
+        'þ' => "th",
+        'Þ' => "Th",
+        'ı' => "i",
+        '\u{a0}' | '\u{202f}' | '\u{2007}' => " ",
+        _ => return None,
+    })
 }
 
 /// Text made by these filters from dates and numbers only: nothing the
@@ -487,81 +788,7 @@ fn signed(value: Value) -> Result<Value, Error> {
     }))
 }
 
-/// A small inline SVG: for each entry, distress at the start (open circle)
-/// and end (filled circle), joined by a line. Only numbers and dates go in,
-/// never the patient's words.
-pub fn chart(summary: &Summary) -> String {
-    let points = &summary.glance.distress;
-    if points.is_empty() {
-        return String::new();
-    }
-    let (left, top, height, step) = (28.0, 10.0, 120.0, 34.0);
-    let width = (left + step * points.len() as f64 + 10.0).max(200.0);
-    let y = |v: u8| top + height - height * f64::from(v) / 10.0;
-    let mut desc = Vec::new();
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {h}" width="{width}" height="{h}" role="img" aria-labelledby="chart-title chart-desc">"##,
-        h = top + height + 26.0
-    );
-    svg.push_str(
-        r#"<title id="chart-title">Distress at the start and end of each shared entry</title>"#,
-    );
-    for v in [0u8, 5, 10] {
-        let _ = write!(
-            svg,
-            r##"<line x1="{left}" x2="{x2}" y1="{yy}" y2="{yy}" stroke="#d0d7de"/><text x="{tx}" y="{ty}" font-size="10" text-anchor="end" fill="#59636e">{v}</text>"##,
-            x2 = width - 6.0,
-            yy = y(v),
-            tx = left - 6.0,
-            ty = y(v) + 3.5
-        );
-    }
-    for (i, p) in points.iter().enumerate() {
-        let x = left + step * i as f64 + step / 2.0;
-        let when = DateTime::parse_from_rfc3339(&p.created)
-            .map(|t| t.format("%-d %b").to_string())
-            .unwrap_or_default();
-        let show = |r: Option<u8>| r.map_or("not given".to_string(), |r| r.to_string());
-        desc.push(format!("{when}: {} to {}", show(p.start), show(p.end)));
-        if let (Some(s), Some(e)) = (p.start, p.end) {
-            let _ = write!(
-                svg,
-                r##"<line x1="{x}" x2="{x}" y1="{}" y2="{}" stroke="#3b5b8c" stroke-width="2"/>"##,
-                y(s),
-                y(e)
-            );
-        }
-        if let Some(s) = p.start {
-            let _ = write!(
-                svg,
-                r##"<circle cx="{x}" cy="{}" r="4" fill="#ffffff" stroke="#3b5b8c" stroke-width="2"/>"##,
-                y(s)
-            );
-        }
-        if let Some(e) = p.end {
-            let _ = write!(
-                svg,
-                r##"<circle cx="{x}" cy="{}" r="4" fill="#3b5b8c"/>"##,
-                y(e)
-            );
-        }
-        if points.len() <= 16 || i % (points.len() / 8).max(1) == 0 {
-            let _ = write!(
-                svg,
-                r##"<text x="{x}" y="{}" font-size="9" text-anchor="middle" fill="#59636e">{when}</text>"##,
-                top + height + 18.0
-            );
-        }
-    }
-    let _ = write!(
-        svg,
-        r#"<desc id="chart-desc">Distress at the start and end, 0 to 10: {}.</desc></svg>"#,
-        desc.join("; ")
-    );
-    svg
-}
+pub use super::chart::chart;
 
 #[cfg(test)]
 mod tests {
@@ -575,16 +802,17 @@ mod tests {
         );
         assert_eq!(markdown_inline("- a"), r"\- a");
         assert_eq!(markdown_inline("12. b"), r"12\. b");
-        assert_eq!(markdown_inline("<b>&amp;"), r"\<b\>\&amp;");
+        assert_eq!(markdown_inline("<b>&amp;"), r"\<b>\&amp;");
         assert_eq!(markdown_inline("a\nb"), "a b");
-        let env = environment();
+        let env = environment(None);
         let quote = |name: &str| {
             env.template_from_named_str(name, "{{ x | blockquote }}")
                 .unwrap()
                 .render(minijinja::context! { x => "one\n<two>\n\nthree" })
                 .unwrap()
         };
-        assert_eq!(quote("t.md"), "> one\\\n> \\<two\\>\n>\n> three");
+        // Two spaces keep the person's line break; a blank quote line the paragraph.
+        assert_eq!(quote("t.md"), "> one  \n> \\<two>\n>\n> three");
         let indented = env
             .template_from_named_str("t.md", "- x\n  {{ x | blockquote(2) }}")
             .unwrap()
@@ -596,6 +824,105 @@ mod tests {
             "one\n&lt;two&gt;\n\nthree",
             "escaped outside Markdown"
         );
+    }
+
+    #[test]
+    fn markdown_leaves_alone_what_cannot_be_read_as_syntax_where_it_stands() {
+        for (text, shown) in [
+            // Between spaces, inside a word, mid-line, not before a name.
+            ("2 * 3 = 6", "2 * 3 = 6"),
+            ("a ** b __ c ~ d", "a ** b __ c ~ d"),
+            ("snake_case_name", "snake_case_name"),
+            ("tired - and + sad", "tired - and + sad"),
+            ("we're #1, C# too", "we're #1, C# too"),
+            ("at 3.30, version 0.1.0", "at 3.30, version 0.1.0"),
+            ("1.5 hours", "1.5 hours"),
+            ("-5 degrees", "-5 degrees"),
+            ("+1", "+1"),
+            ("=x", "=x"),
+            ("Tom & Jerry", "Tom & Jerry"),
+            ("I -> you", "I -> you"),
+            ("Hi! [sic]", r"Hi! \[sic]"),
+            (r"C:\dir", r"C:\dir"),
+            // Where they are syntax.
+            ("*Friday*", r"\*Friday\*"),
+            ("a*b*c", r"a\*b\*c"),
+            ("_x_", r"\_x\_"),
+            ("~~gone~~", r"\~\~gone\~\~"),
+            ("* item", r"\* item"),
+            ("+ item", r"\+ item"),
+            ("- item", r"\- item"),
+            ("---", r"\---"),
+            ("===", r"\==="),
+            ("# title", r"\# title"),
+            ("title #", r"title \#"),
+            ("> quote", r"\> quote"),
+            ("1) one", r"1\) one"),
+            ("AT&T &amp; &#35;", r"AT\&T \&amp; \&#35;"),
+            (r"a\*", r"a\\\*"),
+            (r"end\", r"end\\"),
+            ("`code`", r"\`code\`"),
+            ("a | b", r"a \| b"),
+            ("<b>", r"\<b>"),
+            ("  indented", "indented"),
+            ("hard break  ", "hard break"),
+        ] {
+            assert_eq!(markdown_inline(text), shown, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_maps_every_character_outside_ascii() {
+        assert_eq!(
+            to_ascii("7 → 5 – “quoted” ‘too’… 3 × 2 · −2.0\u{a0}end — ok"),
+            "7 -> 5 - \"quoted\" 'too'... 3 x 2 - -2.0 end - ok"
+        );
+        assert_eq!(
+            to_ascii("Café naïve Åse Straße ﬁne ½"),
+            "Cafe naive Ase Strasse fine 1/2"
+        );
+        assert_eq!(to_ascii("Søren, Łódź, Æsir"), "Soren, Lodz, AEsir");
+        // Emoji (with their selectors, joiners and skin tones) and other
+        // scripts: a ? for each character, nothing hidden.
+        assert_eq!(
+            to_ascii("I cried 😢 then 👍🏽 ❤\u{fe0f}"),
+            "I cried ? then ? ?"
+        );
+        assert_eq!(to_ascii("שלום"), "????");
+        let all: String = (0..0x3_0000u32).filter_map(char::from_u32).collect();
+        assert!(to_ascii(&all).is_ascii());
+    }
+
+    #[test]
+    fn a_css_string_cannot_end_itself_or_its_style_element() {
+        let shown = |s: &str| css_string(s).to_string();
+        assert_eq!(shown("AB 1234"), "\"AB 1234\"");
+        assert_eq!(
+            shown("a\"b\\c</style><script>\n\u{1b}é"),
+            r#""a\22 b\5c c\3c \2f style\3e \3c script\3e é""#
+        );
+    }
+
+    #[test]
+    fn each_built_in_template_has_its_safety_section_and_notices() {
+        for format in [Format::Markdown, Format::Html, Format::Text] {
+            let source = format.builtin();
+            let macros = &source[..source
+                .find(SAFETY_ENDS)
+                .expect("the end of the safety section")];
+            assert!(macros.contains("{% macro safety() %}"), "{format:?}");
+            assert!(
+                macros.contains(
+                    "No use of the safety steps was shared for this period. Private entries are never shown."
+                ),
+                "{format:?}"
+            );
+            assert!(source.contains("{{ safety() }}"), "{format:?}");
+            assert!(
+                source.contains(INCOMPLETE) && source.contains(BRIEF),
+                "{format:?}"
+            );
+        }
     }
 
     #[test]

@@ -394,3 +394,119 @@ fn console_lines_are_recognised_in_the_new_and_the_old_log_format() {
         [new, old]
     );
 }
+
+/// The sample journal (examples/sample) exported as HTML, in the brief or
+/// the full form, with `extra` added to its config; returns the file.
+fn export_sample(home: &Path, brief: bool, extra: &str) -> PathBuf {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sample");
+    let config = home.join("config.toml");
+    let text = std::fs::read_to_string(sample.join("config.toml")).unwrap();
+    // Top-level keys first: after a table they would belong to it.
+    std::fs::write(&config, format!("{extra}\n{text}")).unwrap();
+    let out = home.join(if brief { "brief.html" } else { "full.html" });
+    let mut cmd = assert_cmd::Command::new(BIN);
+    cmd.env("MENTALOG_DIR", sample.join("journal"))
+        .env("MENTALOG_CONFIG", &config)
+        .env("MENTALOG_NOW", "2026-11-25T20:00:00+01:00")
+        .env("HOME", home)
+        .env("TZ", "UTC")
+        .args([
+            "export",
+            "--since",
+            "all",
+            "--until",
+            "2026-11-25",
+            "--format",
+            "html",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .arg("--yes");
+    if brief {
+        cmd.arg("--brief");
+    }
+    cmd.timeout(Duration::from_secs(30)).assert().success();
+    out
+}
+
+/// Prints `page` to PDF at Chromium's default paper (the page's own
+/// `@page` size wins) and returns the text of each page.
+fn print_pages(chromium: &Path, page: &Path, pdf: &Path) -> Vec<String> {
+    let mut arg = OsString::from("--print-to-pdf=");
+    arg.push(pdf);
+    open(
+        chromium,
+        page,
+        &[arg, OsString::from("--no-pdf-header-footer")],
+    );
+    let doc = lopdf::Document::load(pdf)
+        .unwrap_or_else(|e| panic!("Chromium wrote no readable PDF at {}: {e}", pdf.display()));
+    let pages = doc.get_pages();
+    pages
+        .keys()
+        .map(|n| doc.extract_text(&[*n]).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn the_sample_prints_to_two_a4_pages_brief_and_at_most_six_in_full() {
+    let Some(chromium) =
+        chromium_or_skip("the_sample_prints_to_two_a4_pages_brief_and_at_most_six_in_full")
+    else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let brief = export_sample(home.path(), true, "");
+    let full = export_sample(home.path(), false, "");
+    let brief_pages = print_pages(&chromium, &brief, &home.path().join("brief.pdf"));
+    let full_pages = print_pages(&chromium, &full, &home.path().join("full.pdf"));
+    assert!(
+        (1..=2).contains(&brief_pages.len()),
+        "the brief form printed to {} pages",
+        brief_pages.len()
+    );
+    assert!(
+        (1..=6).contains(&full_pages.len()),
+        "the full form printed to {} pages",
+        full_pages.len()
+    );
+    assert!(
+        full_pages.len() > brief_pages.len(),
+        "the full form holds more"
+    );
+    // Safety comes first on paper too.
+    assert!(brief_pages[0].contains("Safety"), "{}", brief_pages[0]);
+    // The A4 size is the page's own: 595 x 842 points.
+    let doc = lopdf::Document::load(home.path().join("brief.pdf")).unwrap();
+    let first = *doc.get_pages().values().next().unwrap();
+    let media = doc
+        .get_object(first)
+        .and_then(|o| o.as_dict())
+        .and_then(|d| d.get(b"MediaBox"))
+        .and_then(|m| m.as_array())
+        .map(|a| {
+            a.iter()
+                .map(|v| v.as_float().unwrap_or(0.0).round() as i64)
+                .collect::<Vec<_>>()
+        })
+        .unwrap();
+    assert_eq!(media, [0, 0, 595, 842], "not A4");
+}
+
+#[test]
+fn the_label_is_printed_on_every_page() {
+    let Some(chromium) = chromium_or_skip("the_label_is_printed_on_every_page") else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let full = export_sample(home.path(), false, "label = \"AB 1234\"");
+    let pages = print_pages(&chromium, &full, &home.path().join("full.pdf"));
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    for (i, text) in pages.iter().enumerate() {
+        assert!(
+            text.contains("AB 1234"),
+            "page {} has no label:\n{text}",
+            i + 1
+        );
+    }
+}

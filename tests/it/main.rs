@@ -21,3 +21,5 @@ mod screen;
 mod setup;
 mod store;
 mod summary_v2;
+mod summary_v3;
+mod templates;

@@ -179,7 +179,7 @@ fn json_export(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(doc["schema"], "mentalog.summary/4");
+    assert_eq!(doc["schema"], "mentalog.summary/5");
     doc
 }
 
@@ -677,9 +677,28 @@ fn urges_are_in_the_safety_section_from_shared_and_steps_only_entries() {
     for format in HUMAN {
         let out = export(&sb, &["--format", format]);
         assert_eq!(section(&out, format, "Safety"), expected, "{format}");
+        // The chart's date axis names days that had no entry; the private
+        // entries' days must not appear anywhere else.
+        let words = match out.find("<svg") {
+            Some(start) => {
+                let end = out[start..]
+                    .find("</svg>")
+                    .map_or(out.len(), |e| start + e + 6);
+                format!("{}{}", &out[..start], &out[end..])
+            }
+            None => out.clone(),
+        };
         for trace in ["5 Mar", "6 Mar", "urge 10", "urge 8", "LANE-NOTE-WORDS"] {
-            assert!(!out.contains(trace), "{format} shows {trace:?}");
+            assert!(!words.contains(trace), "{format} shows {trace:?}");
         }
+        // The chart draws only what the safety section lists: no mark at
+        // the private entries' days (5 and 6 March).
+        assert!(
+            !out.contains(" 5 Mar: ")
+                && !out.contains(" 6 Mar: ")
+                && !out.contains("6 Mar (distress"),
+            "{format}"
+        );
     }
     let doc = json_export(&sb, &[]);
     assert_eq!(
@@ -1191,13 +1210,18 @@ fn a_period_mixing_packs_and_versions_renders_in_every_format() {
         assert!(
             glance
                 .iter()
-                .any(|l| l.contains("Certainty about the other person") && l.contains("7, 7, 7")),
+                .any(|l| l.contains("Certainty about the other person")
+                    && l.contains("7 (2 Mar, my sister)")
+                    && l.contains("7 (4 Mar, my sister)")),
             "{format}: {glance:?}"
         );
-        assert!(
-            glance.iter().any(|l| l.contains("my sister (3)")),
-            "{format}: {glance:?}"
-        );
+        // People: a list line in Markdown and text, a table row in HTML.
+        let person = if format == "html" {
+            out.contains("<tr><td><bdi>my sister</bdi></td><td class=\"n\">3</td></tr>")
+        } else {
+            glance.iter().any(|l| l.contains("my sister (3)"))
+        };
+        assert!(person, "{format}: {glance:?}");
         assert!(
             plain(&out, format).contains("Noticing yourself 8 (sum)"),
             "{format}"
