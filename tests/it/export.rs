@@ -366,27 +366,31 @@ fn snapshots_of_every_format() {
 #[test]
 fn the_same_journal_gives_the_same_bytes_whenever_it_is_exported() {
     let sb = fixture();
+    // Both lengths, and the ASCII text for a record.
+    let mut cases: Vec<Vec<&str>> = Vec::new();
     for format in FORMATS {
-        let first = export(&sb, &["--format", format]);
+        cases.push(vec!["--format", format]);
+        cases.push(vec!["--format", format, "--brief"]);
+    }
+    cases.push(vec!["--format", "text", "--ascii"]);
+    cases.push(vec!["--format", "text", "--ascii", "--brief"]);
+    for args in cases {
+        let first = export(&sb, &args);
         let later = sb
             .assert_cmd()
             .env("MENTALOG_NOW", "2027-01-01T09:00:00+09:00")
-            .args([
-                "export",
-                "--since",
-                "2026-03-01",
-                "--until",
-                "2026-03-31",
-                "--format",
-                format,
-            ])
+            .args(["export", "--since", "2026-03-01", "--until", "2026-03-31"])
+            .args(&args)
             .assert()
             .success();
         assert_eq!(
             first.as_bytes(),
             later.get_output().stdout.as_slice(),
-            "{format}"
+            "{args:?}"
         );
+        if args.contains(&"--ascii") {
+            assert!(first.is_ascii(), "{args:?}: not ASCII");
+        }
     }
 }
 
