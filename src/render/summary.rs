@@ -112,15 +112,20 @@ pub fn render(
             // A reader must never take a partial or brief summary for a
             // whole one, nor miss the safety section.
             let mut first = Vec::new();
+            // What a reader can see: text inside comments does not count.
+            let seen = match format {
+                Format::Html | Format::Markdown => blank(&out, &[("<!--", "-->")]),
+                _ => out.clone(),
+            };
             for (applies, notice) in [(summary.incomplete, INCOMPLETE), (summary.brief, BRIEF)] {
-                if applies && !out.contains(notice) {
+                if applies && !seen.contains(notice) {
                     first.push(match format {
                         Format::Html => format!("<p class=\"notice\">{notice}</p>\n"),
                         _ => format!("{notice}\n"),
                     });
                 }
             }
-            if !out.contains(&safety) {
+            if !seen.contains(&safety) {
                 notes.push(format!(
                     "the template {shown} leaves out the safety section, so mentalog put its own first; write {{{{ safety() }}}} in the template where it should go"
                 ));
@@ -207,10 +212,28 @@ fn put_first(format: Format, out: String, first: &[String]) -> String {
         preface.push_str(part);
         preface.push('\n');
     }
+    // Where the page's content starts: after `<body ...>`, else after
+    // `<html ...>` or the doctype; never inside a comment, the title, a
+    // style or a script, where it would not be seen.
     let body = (format == Format::Html)
         .then(|| {
-            let at = out.to_ascii_lowercase().find("<body")?;
-            out[at..].find('>').map(|end| at + end + 1)
+            let plain = blank(
+                &out,
+                &[
+                    ("<!--", "-->"),
+                    ("<title", "</title>"),
+                    ("<style", "</style>"),
+                    ("<script", "</script>"),
+                ],
+            )
+            .to_ascii_lowercase();
+            let after = |tag: &str| {
+                let at = plain.find(tag)?;
+                plain[at..].find('>').map(|end| at + end + 1)
+            };
+            after("<body")
+                .or_else(|| after("<html"))
+                .or_else(|| after("<!doctype"))
         })
         .flatten();
     match body {
@@ -221,6 +244,26 @@ fn put_first(format: Format, out: String, first: &[String]) -> String {
         ),
         None => format!("{preface}{out}"),
     }
+}
+
+/// `text` with every span from an `open` to its `close` (both included)
+/// turned into spaces, byte for byte, so positions stay the same. An
+/// unclosed span runs to the end.
+fn blank(text: &str, spans: &[(&str, &str)]) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut bytes = text.as_bytes().to_vec();
+    for (open, close) in spans {
+        let mut from = 0;
+        while let Some(start) = lower[from..].find(open).map(|i| from + i) {
+            let end = lower[start + open.len()..]
+                .find(close)
+                .map_or(text.len(), |i| start + open.len() + i + close.len());
+            bytes[start..end].fill(b' ');
+            from = end;
+        }
+    }
+    // Only whole spans between ASCII delimiters became spaces.
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Renders `source` (known as `shown` in messages) within `budget`, if any.
@@ -605,7 +648,43 @@ fn css_string(value: &str) -> Value {
 /// else (other scripts, emoji) written as `?`, one for each character.
 pub fn to_ascii(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    // The run of superscripts or subscripts being written: one ^ or _ for it.
+    let mut run = None;
+    while let Some(c) = chars.next() {
+        // Numbers must read the same in a record: 5½ is "5 1/2", not "51/2";
+        // m² is "m^2", 10⁻³ "10^-3"; 5°C is "5 degrees C".
+        let script = superscript(c)
+            .map(|n| ('^', n))
+            .or_else(|| subscript(c).map(|n| ('_', n)));
+        if let Some((mark, n)) = script {
+            if run != Some(mark) {
+                out.push(mark);
+            }
+            out.push(n);
+            run = Some(mark);
+            continue;
+        }
+        run = None;
+        let parts: Vec<char> = std::iter::once(c).nfkd().collect();
+        if parts.contains(&'\u{2044}') {
+            if out.ends_with(|p: char| p.is_ascii_digit()) {
+                out.push(' ');
+            }
+            out.extend(
+                parts
+                    .iter()
+                    .map(|d| if *d == '\u{2044}' { '/' } else { *d }),
+            );
+            continue;
+        }
+        if c == '°' {
+            out.push_str(" degrees");
+            if chars.peek().is_some_and(|n| n.is_alphanumeric()) {
+                out.push(' ');
+            }
+            continue;
+        }
         if c.is_ascii() {
             out.push(c);
         } else if let Some(ascii) = ascii_for(c) {
@@ -643,6 +722,33 @@ pub fn to_ascii(text: &str) -> String {
     out
 }
 
+/// The digit or sign a superscript character stands for.
+fn superscript(c: char) -> Option<char> {
+    Some(match c {
+        '⁰' => '0',
+        '¹' => '1',
+        '²' => '2',
+        '³' => '3',
+        '⁴'..='⁹' => char::from(b'4' + (c as u32 - '⁴' as u32) as u8),
+        '⁺' => '+',
+        '⁻' => '-',
+        '⁼' => '=',
+        'ⁿ' => 'n',
+        _ => return None,
+    })
+}
+
+/// The digit or sign a subscript character stands for.
+fn subscript(c: char) -> Option<char> {
+    Some(match c {
+        '₀'..='₉' => char::from(b'0' + (c as u32 - '₀' as u32) as u8),
+        '₊' => '+',
+        '₋' => '-',
+        '₌' => '=',
+        _ => return None,
+    })
+}
+
 /// The ASCII for characters that a summary writes itself (→ – − “ ” …
 /// × ·) and for those NFKD does not take apart.
 fn ascii_for(c: char) -> Option<&'static str> {
@@ -661,7 +767,6 @@ fn ascii_for(c: char) -> Option<&'static str> {
         '≥' => ">=",
         '≠' => "!=",
         '±' => "+/-",
-        '°' => " degrees",
         '€' => "EUR",
         '£' => "GBP",
         '©' => "(c)",
@@ -882,6 +987,13 @@ mod tests {
             "Cafe naive Ase Strasse fine 1/2"
         );
         assert_eq!(to_ascii("Søren, Łódź, Æsir"), "Soren, Lodz, AEsir");
+        // Numbers read the same: a count of tablets never changes.
+        assert_eq!(
+            to_ascii("I slept 5½ hours, took 2¼ tablets, ⅓ left"),
+            "I slept 5 1/2 hours, took 2 1/4 tablets, 1/3 left"
+        );
+        assert_eq!(to_ascii("10⁻³ m², H₂O"), "10^-3 m^2, H_2O");
+        assert_eq!(to_ascii("5°C, 90°"), "5 degrees C, 90 degrees");
         // Emoji (with their selectors, joiners and skin tones) and other
         // scripts: a ? for each character, nothing hidden.
         assert_eq!(

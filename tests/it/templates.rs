@@ -856,3 +856,84 @@ fn printed_pages(page: &Path) -> Option<usize> {
     let doc = lopdf::Document::load(&pdf).unwrap();
     Some(doc.get_pages().len())
 }
+
+/// A safety section inside a comment is not seen, so it does not count; and
+/// the section put first lands in the page's body, never in a comment, the
+/// title or a style, nor before the doctype.
+#[test]
+fn a_safety_section_in_a_comment_does_not_count_and_the_one_put_first_is_seen() {
+    let sb = journal(&["Work"], "The moment.");
+    let built_in = run(&sb, &["--format", "html"]).0;
+    let safety = safety_block(&built_in, "html");
+    let cases = [
+        // Hidden in a comment: not seen.
+        "<!DOCTYPE html>\n<html><head><title>x</title></head><body>\n<!-- {{ safety() }} -->\n<p>ours</p>\n</body></html>\n",
+        // A `<body>` in a comment and in the title before the real one.
+        "<!DOCTYPE html>\n<html><head><!-- edit the <body> below --><title>a <body> b</title><style>/* <body> */</style></head>\n<body class=\"x\">\n<p>ours</p>\n</body></html>\n",
+        // No body at all: after `<html>`, not before the doctype.
+        "<!DOCTYPE html>\n<html>\n<p>ours</p>\n</html>\n",
+    ];
+    for (i, source) in cases.iter().enumerate() {
+        let path = sb.tmp.path().join(format!("t{i}.html"));
+        std::fs::write(&path, source).unwrap();
+        let (out, err) = run(
+            &sb,
+            &["--format", "html", "--template", path.to_str().unwrap()],
+        );
+        assert!(err.contains("safety"), "case {i}: no note: {err}");
+        let at = out
+            .find(&safety)
+            .unwrap_or_else(|| panic!("case {i}: no section:\n{out}"));
+        assert!(out.starts_with("<!DOCTYPE html>"), "case {i}: {out}");
+        let before = &out[..at];
+        assert!(
+            before.matches("<!--").count() == before.matches("-->").count()
+                && !before.contains("<title>a")
+                || before.contains("</title>"),
+            "case {i}: put where it is not seen:\n{out}"
+        );
+        assert!(
+            before.rfind("<body").is_some() || before.contains("<html>"),
+            "case {i}: {out}"
+        );
+        assert!(at < out.find("<p>ours</p>").unwrap(), "case {i}: first");
+    }
+}
+
+/// The brief form stays brief however long the period: at a glance lists
+/// the newest 8 distress pairs and certainty ratings and says how many
+/// there are; the full form lists every one.
+#[test]
+fn the_brief_glance_lists_the_newest_eight_and_says_how_many() {
+    let sb = Sandbox::new();
+    for day in 1..=12u32 {
+        let answers = serde_json::json!({
+            "arrival.distress": 5, "arrival.safety": "no",
+            "moment.what_happened": format!("Day {day}."),
+            "other.who": "my manager", "other.feeling": "Busy.",
+            "other.certainty": (day % 10),
+            "after.distress": 3, "share.include": true
+        });
+        sb.assert_cmd()
+            .env("MENTALOG_NOW", format!("2026-03-{day:02}T19:00:00+00:00"))
+            .args(["new", "--answers", "-"])
+            .write_stdin(answers.to_string())
+            .assert()
+            .success();
+    }
+    for format in HUMAN {
+        let brief = run(&sb, &["--format", format, "--brief"]).0;
+        let full = run(&sb, &["--format", format]).0;
+        assert!(
+            brief.contains("(the newest 8 of 12; every one in the full summary)"),
+            "{format}: {brief}"
+        );
+        assert!(!full.contains("the newest 8 of"), "{format}");
+        // 1 March is the oldest: listed in full, not in brief.
+        assert!(full.contains("(1 Mar"), "{format}");
+        assert!(
+            brief.contains("(12 Mar") && !brief.contains("(1 Mar,") && !brief.contains("(1 Mar)"),
+            "{format}"
+        );
+    }
+}
