@@ -5,6 +5,20 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+
+/// The exit codes, in the short and the long help and the man page.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
+  0    success
+  1    failure: nothing, or not everything, was written
+  2    usage error, or input needed (a terminal, a flag or a file)
+  3    written but incomplete: some files could not be read and were skipped (named on stderr)
+  130  cancelled with Ctrl-C; what was written is kept"
+    };
+}
+const EXIT_CODES: &str = exit_codes!();
 
 /// A journal for the moments between MBT sessions: catch one hard moment in
 /// your own words, from your side and the other person's, for your next session.
@@ -15,12 +29,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "mentalog",
     version,
     propagate_version = true,
-    after_help = "Exit codes:
-  0    success
-  1    failure: nothing, or not everything, was written
-  2    usage error, or input needed (a terminal, a flag or a file)
-  3    written but incomplete: some files could not be read and were skipped (named on stderr)
-  130  cancelled with Ctrl-C; what was written is kept"
+    after_help = EXIT_CODES,
+    after_long_help = concat!(
+        "Examples:
+  mentalog setup                              # with your therapist: plan, contacts, pack
+  mentalog new                                # write about a hard moment
+  mentalog share 7c1e                         # include it in the summary
+  mentalog export --format html --out summary.html
+
+",
+        exit_codes!()
+    )
 )]
 pub struct Cli {
     /// The data folder holding your entries [env: MENTALOG_DIR; default: your platform's data folder]
@@ -35,6 +54,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub plain: bool,
 
+    /// Never ask anything, even in a terminal: a command that needs an answer fails
+    /// with exit 2 and names the flag that gives it [env: MENTALOG_NO_INPUT=1]
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -42,46 +66,136 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a new entry, guided one question at a time
+    #[command(after_long_help = "Examples:
+  mentalog new                                # the guided walk, in a terminal
+  mentalog new --answers answers.json         # a scripted entry from a file of answers
+  mentalog new --answers - < answers.json     # the same answers on standard input
+  mentalog new --pack mbt-quick               # one entry with another pack")]
     New(NewArgs),
     /// List your entries, newest first
+    #[command(after_long_help = "Examples:
+  mentalog list                               # every entry: date, id, what happened, distress
+  mentalog list -n 5                          # the newest five
+  mentalog list --since 2026-11-01 --until 2026-11-30
+  mentalog list --since 2w --json             # the last two weeks, for scripts
+  mentalog list --since last-session          # since your last session")]
     List(ListArgs),
     /// Show one entry, question by question
+    #[command(after_long_help = "Examples:
+  mentalog show 7c1e                          # a unique start of the id is enough
+  mentalog show 7c1e --json                   # the stored document")]
     Show(ShowArgs),
     /// Show your crisis plan, or edit it
+    #[command(after_long_help = "Examples:
+  mentalog plan                               # your crisis plan and contacts
+  mentalog plan --edit                        # edit it in $VISUAL or $EDITOR
+  VISUAL=nano mentalog plan --edit            # with a given editor")]
     Plan(PlanArgs),
     /// Write the summary of your shared entries for your next session
+    #[command(after_long_help = "Examples:
+  mentalog export                             # since the last session, Markdown on stdout
+  mentalog export --format html --out summary.html
+  mentalog export --since 2w --pseudonymize --preview
+  mentalog export --format text --ascii --since last-session")]
     Export(ExportArgs),
     /// Record sessions with your therapist
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:
+  mentalog session add                        # a session took place today
+  mentalog session add 2026-11-19             # or on that day
+  mentalog session next 2026-11-26            # the next appointment
+  mentalog session list --json"
+    )]
     Session(SessionCommand),
     /// Include an entry in what you export for your therapist
+    #[command(after_long_help = "Examples:
+  mentalog share 7c1e                         # a unique start of the id is enough
+  mentalog export --preview                   # see what your therapist will read")]
     Share(IdArg),
     /// Keep an entry private again: exports from now on leave it out
+    #[command(after_long_help = "Examples:
+  mentalog unshare 7c1e                       # a unique start of the id is enough
+  mentalog export --preview                   # check that it is gone from the summary")]
     Unshare(IdArg),
     /// Print the JSON Schema of a document mentalog writes
+    #[command(after_long_help = "Examples:
+  mentalog schema summary                     # what 'export --format json' writes
+  mentalog schema entry > entry.schema.json   # an entry file's schema, saved")]
     Schema(SchemaArgs),
     /// Print where your entries and your config file are
+    #[command(after_long_help = "Examples:
+  mentalog paths                              # the data folder and the config file
+  MENTALOG_DIR=\"$(mktemp -d)\" mentalog paths  # a sandbox to try mentalog in")]
     Paths,
     /// Prompt packs: the questions a walk asks, set with your therapist
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:
+  mentalog pack list                          # the packs, and the one new entries use
+  mentalog pack show mbt-core                 # its walk, step by step
+  mentalog pack check my-pack.toml            # every problem at once
+  mentalog pack add my-pack.toml              # install it (then: mentalog pack use ID)"
+    )]
     Pack(PackCommand),
     /// Set up mentalog together with your therapist: crisis plan, contacts,
     /// threshold, pack and focus, rhythm, reminders. Every part can be skipped.
+    #[command(after_long_help = "Examples:
+  mentalog setup                              # every part, one after the other
+  mentalog setup contacts                     # one part again
+  mentalog setup --from setup.toml            # the answers from a file, without asking")]
     Setup(SetupArgs),
     /// Print one quiet line when an entry is due by the rhythm you agreed
     /// (off until you turn it on; made for a shell start-up file)
+    #[command(after_long_help = "Examples:
+  mentalog setup due                          # turn the reminder on, with your own words
+  mentalog due                                # one line when an entry is due, else nothing
+  echo 'mentalog due' >> ~/.bashrc            # at every new terminal")]
     Due(DueArgs),
+    /// Print the completion script for your shell on standard output
+    #[command(after_long_help = "Examples:
+  mentalog completions bash > ~/.local/share/bash-completion/completions/mentalog
+  mentalog completions zsh > ~/.zfunc/_mentalog    # with fpath+=(~/.zfunc) before compinit
+  mentalog completions fish > ~/.config/fish/completions/mentalog.fish
+  mentalog completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on standard output
+    #[command(after_long_help = "Examples:
+  mentalog man | man -l -                     # read it now
+  mentalog man > ~/.local/share/man/man1/mentalog.1
+  mentalog man export | man -l -              # one command's page")]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command's page instead of the whole program's, such as 'export' or 'session add'
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PackCommand {
     /// List the built-in and installed packs, and which one new entries use
+    #[command(after_long_help = "Examples:
+  mentalog pack list                          # the packs; the one in use is marked
+  mentalog pack list --json                   # for scripts")]
     List {
         /// Print JSON for scripts
         #[arg(long)]
         json: bool,
     },
     /// Show a pack's walk as a person will see it, step by step
+    #[command(after_long_help = "Examples:
+  mentalog pack show mbt-core                 # a built-in pack
+  mentalog pack show my-pack.toml             # a pack file, before installing it")]
     Show {
         /// A pack's id, or the path of a pack file
         #[arg(value_name = "ID|FILE")]
@@ -89,17 +203,29 @@ pub enum PackCommand {
     },
     /// Check pack files and report every problem, with its line and column
     /// and what to write instead (exit 0 when clean, 1 when not)
+    #[command(after_long_help = "Examples:
+  mentalog pack check my-pack.toml            # every problem at once, at line:column
+  mentalog pack check packs/*.toml            # several files")]
     Check {
+        /// The pack files to check (TOML)
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
     /// Install a pack file, after checking it
+    #[command(after_long_help = "Examples:
+  mentalog pack add my-pack.toml              # install the pack your therapist gave you
+  mentalog pack add my-pack.toml && mentalog pack use my-pack")]
     Add {
+        /// The pack file to install (TOML); it is copied, so the file can be moved later
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
     /// Remove an installed pack; entries written with it stay readable
+    #[command(after_long_help = "Examples:
+  mentalog pack remove my-pack                # asks first, in a terminal
+  mentalog pack remove my-pack --yes          # without asking")]
     Remove {
+        /// The installed pack's id (see 'mentalog pack list')
         #[arg(value_name = "ID")]
         id: String,
         /// Remove without asking first
@@ -107,12 +233,20 @@ pub enum PackCommand {
         yes: bool,
     },
     /// Use this pack for new entries
+    #[command(after_long_help = "Examples:
+  mentalog pack use mbt-quick                 # new entries use the short walk
+  mentalog pack use mbt-core                  # back to the default")]
     Use {
+        /// A built-in or installed pack's id (see 'mentalog pack list')
         #[arg(value_name = "ID")]
         id: String,
     },
     /// Write a fully commented pack to start from
+    #[command(after_long_help = "Examples:
+  mentalog pack new my-pack.toml              # write the starting point
+  mentalog pack check my-pack.toml            # after editing it")]
     New {
+        /// Where to write the new pack file (TOML); an existing file is not replaced
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
@@ -193,13 +327,15 @@ pub struct NewArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only entries written on or after this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub since: Option<NaiveDate>,
+    /// Only entries written on or after this day: YYYY-MM-DD, a span such as 7d or 2w
+    /// (that long ago), today, yesterday, last-session, or all [default: all]
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
 
-    /// Only entries written on or before this day (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub until: Option<NaiveDate>,
+    /// Only entries written on or before this day: YYYY-MM-DD, a span such as 7d or 2w
+    /// (that long ago), today, yesterday, or last-session [default: no end]
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
 
     /// Show at most this many entries
     #[arg(short = 'n', long = "limit", value_name = "N")]
@@ -256,13 +392,13 @@ pub struct ExportArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// Start of the period: YYYY-MM-DD, a span such as 7d or 2w, last-session, or all
-    /// [default: the last session, or the last 14 days when none is recorded]
+    /// Start of the period: YYYY-MM-DD, a span such as 7d or 2w, today, yesterday,
+    /// last-session, or all [default: the last session, or the last 14 days when none is recorded]
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 
     /// End of the period, included: YYYY-MM-DD, a span such as 7d or 2w (that long ago),
-    /// or last-session [default: today]
+    /// today, yesterday, or last-session [default: today]
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
 
@@ -296,16 +432,26 @@ pub struct ExportArgs {
 #[derive(Debug, Subcommand)]
 pub enum SessionCommand {
     /// Record that a session took place (default: today)
+    #[command(after_long_help = "Examples:
+  mentalog session add                        # a session took place today
+  mentalog session add 2026-11-19             # or on that day")]
     Add {
+        /// The day of the session, YYYY-MM-DD [default: today]
         #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<NaiveDate>,
     },
     /// Record the day of your next session
+    #[command(after_long_help = "Examples:
+  mentalog session next 2026-11-26            # named at the top of the summary")]
     Next {
+        /// The day of the next session, YYYY-MM-DD
         #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: NaiveDate,
     },
     /// List the sessions recorded
+    #[command(after_long_help = "Examples:
+  mentalog session list                       # the days of your sessions, and the next one
+  mentalog session list --json                # for scripts")]
     List {
         /// Print JSON for scripts
         #[arg(long)]
@@ -323,6 +469,7 @@ pub enum SchemaKind {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
+    /// Which document's schema to print
     #[arg(value_enum)]
     pub which: SchemaKind,
 }

@@ -49,7 +49,11 @@ impl Context {
         // `due` runs in shell start-up files: it asks nothing and warns of
         // nothing there, every time a terminal opens.
         let quiet = matches!(cli.command, crate::cli::Command::Due(_));
-        let interactive = interactive && !quiet;
+        // `--no-input` (or MENTALOG_NO_INPUT=1): as if there were no terminal
+        // to ask in, so every question becomes an error naming its flag.
+        let no_input = cli.no_input
+            || std::env::var("MENTALOG_NO_INPUT").is_ok_and(|v| v == "1" || v == "true");
+        let interactive = interactive && !quiet && !no_input;
         for warning in paths.exposure_warnings().into_iter().filter(|_| !quiet) {
             eprintln!("mentalog: warning: {}", crate::text::Shown(&warning));
         }

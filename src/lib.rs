@@ -30,6 +30,11 @@ pub use error::{Error, exit_code, is_broken_pipe};
 
 /// Runs one command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    // Completions, the man page and the schemas need nothing resolved: they
+    // work with no home folder, and print no warnings about one.
+    if let Some(done) = commands::without_context(&cli.command) {
+        return done;
+    }
     let mut ctx = match context::Context::resolve(&cli) {
         Ok(ctx) => ctx,
         // `due` in a shell start-up file stays silent whatever goes wrong.

@@ -15,7 +15,9 @@ pub struct Paths {
 
 impl Paths {
     /// Flags win over `MENTALOG_DIR` / `MENTALOG_CONFIG`, which win over the
-    /// platform's folders. An empty variable counts as unset.
+    /// platform's folders; for the config, a `config.toml` inside the data
+    /// folder (the journal's own) comes before the platform's. An empty
+    /// variable counts as unset.
     pub fn resolve(dir: Option<&Path>, config: Option<&Path>) -> Result<Paths> {
         let env = |name: &str| {
             std::env::var_os(name)
@@ -36,8 +38,13 @@ impl Paths {
             Some(d) => absolute(d)?,
             None => project()?.data_dir().to_path_buf(),
         };
+        // A journal's own config, inside its data folder, comes before the
+        // person's: a folder handed over (a clinic's copy, a study) carries
+        // its settings, and never takes the invoking user's silently.
+        let own = data.join("config.toml");
         let config = match config {
             Some(c) => absolute(c)?,
+            None if own.symlink_metadata().is_ok() => own,
             None => project()?.config_dir().join("config.toml"),
         };
         Ok(Paths { data, config })

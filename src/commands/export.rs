@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::prompt::{PromptError, Prompter};
 use crate::pseudonym::Pseudonyms;
 use crate::render::summary::{self as render, Format};
-use crate::sessions::{self, Since};
+use crate::sessions;
 use crate::store::{MAX_TEMPLATE_BYTES, Store, check_regular, read_limited, write_replace};
 use crate::summary::{self, Period};
 
@@ -21,20 +21,14 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         ExportFormat::Json => Format::Json,
         ExportFormat::Text => Format::Text,
     };
-    let parse = |flag: &str, value: Option<&str>| -> Result<Option<Since>> {
-        value
-            .map(str::parse)
-            .transpose()
-            .map_err(|e| Error::Usage(format!("{flag}: {e}")).into())
-    };
     if args.ascii && format != Format::Text {
         return Err(Error::Usage(
             "--ascii works only with --format text (arrows and dashes in plain ASCII, for a clinical record)".into(),
         )
         .into());
     }
-    let since = parse("--since", args.since.as_deref())?;
-    let until = parse("--until", args.until.as_deref())?;
+    let since = super::dates::parse("--since", args.since.as_deref())?;
+    let until = super::dates::parse("--until", args.until.as_deref())?;
     let template = match &args.template {
         Some(_) if format == Format::Json => {
             return Err(Error::Usage(

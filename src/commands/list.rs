@@ -4,26 +4,51 @@ use anyhow::Result;
 
 use crate::cli::ListArgs;
 use crate::context::Context;
+use crate::error::Error;
 use crate::render::journal;
+use crate::sessions::{self, Since};
 use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
-    if let (Some(since), Some(until)) = (args.since, args.until)
+    let since = super::dates::parse("--since", args.since.as_deref())?;
+    let until = super::dates::parse("--until", args.until.as_deref())?;
+    let store = Store::new(&ctx.paths.data);
+    // The sessions are read only when a day is counted from the last one.
+    let sessions = if [since, until].contains(&Some(Since::LastSession)) {
+        store.read_sessions()?
+    } else {
+        sessions::Sessions::default()
+    };
+    let today = ctx.now.date_naive();
+    // Unlike an export's, the list's period is open at both ends by default.
+    let since = match since {
+        None => None,
+        some => sessions::resolve_since(some, &sessions, today)
+            .map_err(|e| Error::Usage(format!("--since: {e}")))?,
+    };
+    let until = match until {
+        None => None,
+        some => Some(
+            sessions::resolve_until(some, &sessions, today)
+                .map_err(|e| Error::Usage(format!("--until: {e}")))?,
+        ),
+    };
+    if let (Some(since), Some(until)) = (since, until)
         && since > until
     {
-        return Err(crate::error::Error::Usage(format!(
+        return Err(Error::Usage(format!(
             "--since {since} is after --until {until}; swap them"
         ))
         .into());
     }
-    let loaded = Store::new(&ctx.paths.data).load()?;
+    let loaded = store.load()?;
     super::report_damaged(&loaded.damaged);
     let chosen: Vec<_> = loaded
         .entries
         .iter()
         .filter(|s| {
             let day = s.entry.created.date_naive();
-            args.since.is_none_or(|d| day >= d) && args.until.is_none_or(|d| day <= d)
+            since.is_none_or(|d| day >= d) && until.is_none_or(|d| day <= d)
         })
         .take(args.limit.unwrap_or(usize::MAX))
         .collect();
@@ -31,7 +56,7 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     if args.json {
         journal::list_json(&mut out, &chosen)?;
     } else {
-        let filtered = args.since.is_some() || args.until.is_some() || args.limit.is_some();
+        let filtered = since.is_some() || until.is_some() || args.limit.is_some();
         journal::list(&mut out, &chosen, filtered && !loaded.entries.is_empty())?;
     }
     out.flush()?;

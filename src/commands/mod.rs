@@ -1,6 +1,8 @@
 //! One file per subcommand: each ties the context, the store, the domain and
 //! the renderers together and formats nothing itself.
 
+mod completions;
+mod dates;
 mod due;
 mod export;
 mod list;
@@ -21,6 +23,17 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::store::Damaged;
 
+/// Runs a command that needs no journal, config or clock (completions, the
+/// man page, a schema), or returns `None` for the others.
+pub fn without_context(command: &Command) -> Option<Result<()>> {
+    Some(match command {
+        Command::Schema(args) => schema::run(args.which),
+        Command::Completions(args) => completions::completions(args.shell),
+        Command::Man(args) => completions::man(&args.command),
+        _ => return None,
+    })
+}
+
 pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
     match command {
         Command::New(args) => new::run(ctx, args),
@@ -36,6 +49,8 @@ pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::Pack(command) => pack::run(ctx, command),
         Command::Setup(args) => setup::run(ctx, args),
         Command::Due(args) => due::run(ctx, args),
+        Command::Completions(args) => completions::completions(args.shell),
+        Command::Man(args) => completions::man(&args.command),
     }
 }
 

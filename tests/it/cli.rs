@@ -370,6 +370,31 @@ fn paths_prints_the_data_folder_and_the_config_file() {
     )));
 }
 
+/// A journal's own `config.toml`, inside its data folder, is used when no
+/// --config or MENTALOG_CONFIG names one: never the invoking user's own.
+#[test]
+fn a_journals_own_config_comes_before_the_users_but_after_the_flag() {
+    let sb = Sandbox::new();
+    sb.create_data();
+    let own = sb.data().join("config.toml");
+    std::fs::write(
+        &own,
+        "[[contacts]]\nname = \"Clinic line\"\nphone = \"555 0199\"\n",
+    )
+    .unwrap();
+    let shown = |cmd: &mut assert_cmd::Command| stdout(&cmd.assert().success());
+    let mut paths = sb.assert_cmd();
+    paths.env_remove("MENTALOG_CONFIG").arg("paths");
+    assert!(shown(&mut paths).contains(&format!("config  {}\n", own.display())));
+    let mut plan = sb.assert_cmd();
+    plan.env_remove("MENTALOG_CONFIG").arg("plan");
+    assert!(shown(&mut plan).contains("Clinic line: 555 0199"));
+    // MENTALOG_CONFIG (and --config) still win.
+    let mut named = sb.assert_cmd();
+    named.arg("paths");
+    assert!(shown(&mut named).contains(&format!("config  {}\n", sb.config().display())));
+}
+
 #[test]
 fn an_unknown_pack_is_a_usage_error() {
     let sb = Sandbox::new();
