@@ -42,9 +42,10 @@ const EXIT_CODES: &str = exit_codes!();
     )
 )]
 pub struct Cli {
-    /// The data folder holding your entries [env: MENTALOG_DIR; default: your platform's data folder]
-    #[arg(long, global = true, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    /// The data folder holding your entries [env: MENTALOG_DIR; default: your platform's data
+    /// folder]; with 'export --batch' it may be given more than once
+    #[arg(long, global = true, value_name = "DIR", action = clap::ArgAction::Append)]
+    pub dir: Vec<PathBuf>,
 
     /// The config file: crisis contacts, safety threshold, names [env: MENTALOG_CONFIG]
     #[arg(long, global = true, value_name = "FILE")]
@@ -58,6 +59,20 @@ pub struct Cli {
     /// with exit 2 and names the flag that gives it [env: MENTALOG_NO_INPUT=1]
     #[arg(long, global = true)]
     pub no_input: bool,
+
+    /// Colour in what is written to a terminal: auto (unless NO_COLOR is set), always or never
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    pub color: ColorChoice,
+
+    /// Leave out notes on stderr ("Wrote ...", "Recorded ..."); errors and warnings still show
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -323,6 +338,31 @@ pub struct NewArgs {
     /// [default: the pack chosen with 'mentalog pack use', else mbt-core]
     #[arg(long, value_name = "ID|FILE")]
     pub pack: Option<String>,
+
+    /// With --answers: the time the entry was written, RFC 3339 such as
+    /// 2026-11-03T21:40:12+01:00 [default: now]
+    #[arg(long, value_name = "TIME", requires = "answers")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How a batch export splits each journal's entries into summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchBy {
+    /// From one recorded session to the next
+    Session,
+    /// Monday to Sunday
+    Week,
+    /// A calendar month
+    Month,
+    /// The whole journal in one summary
+    All,
 }
 
 #[derive(Debug, Args)]
@@ -383,9 +423,9 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The format to write
-    #[arg(long, value_enum, default_value = "md")]
-    pub format: ExportFormat,
+    /// The format to write; with --batch it may be given more than once
+    #[arg(long, value_enum, default_value = "md", action = clap::ArgAction::Append)]
+    pub format: Vec<ExportFormat>,
 
     /// Write to this file (0600, atomically) instead of standard output; never into the data
     /// folder, and never over a link, a folder or a device
@@ -427,6 +467,23 @@ pub struct ExportArgs {
     /// for pasting into a clinical record that garbles anything else
     #[arg(long)]
     pub ascii: bool,
+
+    /// Export many journals unattended: one file per journal, period and format into
+    /// --out-dir, and a JSON Lines manifest on stdout (see 'mentalog schema manifest')
+    #[arg(long, requires = "out_dir", conflicts_with_all = ["out", "preview"])]
+    pub batch: bool,
+
+    /// With --batch: the journals' data folders, one per line
+    #[arg(long, value_name = "FILE", requires = "batch")]
+    pub dirs_from: Option<PathBuf>,
+
+    /// With --batch: how to split each journal into summaries
+    #[arg(long, value_enum, default_value = "all", requires = "batch")]
+    pub by: BatchBy,
+
+    /// With --batch: the folder the summaries are written into
+    #[arg(long, value_name = "DIR", requires = "batch")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -465,6 +522,10 @@ pub enum SchemaKind {
     Summary,
     /// An entry file
     Entry,
+    /// One line of the manifest 'mentalog export --batch' prints (JSON Lines)
+    Manifest,
+    /// The answers file of 'mentalog new --answers'
+    Answers,
 }
 
 #[derive(Debug, Args)]

@@ -31,7 +31,11 @@ pub struct Context {
 
 impl Context {
     pub fn resolve(cli: &Cli) -> Result<Context> {
-        let paths = Paths::resolve(cli.dir.as_deref(), cli.config.as_deref())?;
+        // More than one --dir is for 'export --batch', which resolves each itself.
+        let paths = Paths::resolve(
+            cli.dir.first().map(std::path::PathBuf::as_path),
+            cli.config.as_deref(),
+        )?;
         // MENTALOG_NOW fixes the clock (RFC 3339), for tests and reproducible examples.
         let fixed = match std::env::var("MENTALOG_NOW") {
             Ok(s) if !s.is_empty() => Some(

@@ -15,12 +15,20 @@ use crate::store::{MAX_TEMPLATE_BYTES, Store, check_regular, read_limited, write
 use crate::summary::{self, Period};
 
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
-    let format = match args.format {
-        ExportFormat::Md => Format::Markdown,
-        ExportFormat::Html => Format::Html,
-        ExportFormat::Json => Format::Json,
-        ExportFormat::Text => Format::Text,
+    if args.batch {
+        return Err(Error::Usage("--batch is not built yet".into()).into());
+    }
+    let format = match args.format.as_slice() {
+        [one] => *one,
+        [] => ExportFormat::Md,
+        _ => {
+            return Err(Error::Usage(
+                "--format can be given once; more than one format is for --batch".into(),
+            )
+            .into());
+        }
     };
+    let format = format_of(format);
     if args.ascii && format != Format::Text {
         return Err(Error::Usage(
             "--ascii works only with --format text (arrows and dashes in plain ASCII, for a clinical record)".into(),
@@ -289,4 +297,14 @@ fn confirm(
     };
     crate::signal::set_message("Stopped.");
     answer
+}
+
+/// The renderer's name for a format on the command line.
+pub fn format_of(format: ExportFormat) -> Format {
+    match format {
+        ExportFormat::Md => Format::Markdown,
+        ExportFormat::Html => Format::Html,
+        ExportFormat::Json => Format::Json,
+        ExportFormat::Text => Format::Text,
+    }
 }

@@ -11,6 +11,9 @@ pub fn run(which: SchemaKind) -> Result<()> {
     let text = match which {
         SchemaKind::Summary => SUMMARY,
         SchemaKind::Entry => ENTRY,
+        SchemaKind::Manifest | SchemaKind::Answers => {
+            anyhow::bail!("this schema is not written yet")
+        }
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;

@@ -45,6 +45,7 @@ fn new_at(sb: &Sandbox, now: &str, replies: Vec<Reply>) -> (Scripted, u8) {
     let command = Command::New(NewArgs {
         answers: None,
         pack: Some(pack_path()),
+        at: None,
     });
     let code = match mentalog::run_in(&mut ctx, &command) {
         Ok(()) => 0,
@@ -249,6 +250,7 @@ fn a_measure_with_a_rhythm_is_asked_only_when_due() {
         let command = Command::New(NewArgs {
             answers: None,
             pack: Some(path.display().to_string()),
+            at: None,
         });
         mentalog::run_in(&mut ctx, &command).unwrap();
         assert_eq!(p.remaining(), 0, "{}", p.text());

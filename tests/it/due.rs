@@ -186,6 +186,7 @@ fn leave_a_draft(sb: &Sandbox, now: &str) {
     let command = Cmd::New(NewArgs {
         answers: None,
         pack: None,
+        at: None,
     });
     let err = mentalog::run_in(&mut ctx, &command).unwrap_err();
     assert_eq!(mentalog::exit_code(&err), 130);

@@ -1562,7 +1562,7 @@ fn asked(sb: &Sandbox, target: &std::path::Path, yes: bool) -> String {
     let now = DateTime::parse_from_rfc3339(crate::sandbox::NOW).unwrap();
     let mut ctx = mentalog::context::Context::new(paths, config, now, Box::new(p.clone()));
     let command = Command::Export(ExportArgs {
-        format: ExportFormat::Md,
+        format: vec![ExportFormat::Md],
         out: Some(target.to_path_buf()),
         since: Some("all".into()),
         until: None,
@@ -1572,6 +1572,10 @@ fn asked(sb: &Sandbox, target: &std::path::Path, yes: bool) -> String {
         template: None,
         brief: false,
         ascii: false,
+        batch: false,
+        dirs_from: None,
+        by: mentalog::cli::BatchBy::All,
+        out_dir: None,
     });
     mentalog::run_in(&mut ctx, &command).unwrap();
     assert_eq!(p.remaining(), 0);

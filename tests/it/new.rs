@@ -31,6 +31,7 @@ fn new_at(sb: &Sandbox, now: &str, replies: Vec<Reply>) -> (Scripted, u8) {
     let command = Command::New(NewArgs {
         answers: None,
         pack: None,
+        at: None,
     });
     let code = match mentalog::run_in(&mut ctx, &command) {
         Ok(()) => 0,
