@@ -44,26 +44,32 @@ const EXIT_CODES: &str = exit_codes!();
 pub struct Cli {
     /// The data folder holding your entries [env: MENTALOG_DIR; default: your platform's data
     /// folder]; with 'export --batch' it may be given more than once
-    #[arg(long, global = true, value_name = "DIR", action = clap::ArgAction::Append)]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "DIR", action = clap::ArgAction::Append)]
     pub dir: Vec<PathBuf>,
 
     /// The config file: crisis contacts, safety threshold, names [env: MENTALOG_CONFIG]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
 
     /// Plain prompts: one printed line per question, lists answered by number, nothing redrawn (for screen readers) [env: MENTALOG_PLAIN=1]
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub plain: bool,
 
     /// Never ask anything, even in a terminal: a command that needs an answer fails
     /// with exit 2 and names the flag that gives it [env: MENTALOG_NO_INPUT=1]
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_input: bool,
 
     /// Colour in what is written to a terminal: auto (unless NO_COLOR is set), always or never
     #[arg(
         long,
         global = true,
+        help_heading = "Global options",
         value_enum,
         value_name = "WHEN",
         default_value = "auto"
@@ -71,7 +77,7 @@ pub struct Cli {
     pub color: ColorChoice,
 
     /// Leave out notes on stderr ("Wrote ...", "Recorded ..."); errors and warnings still show
-    #[arg(long, short = 'q', global = true)]
+    #[arg(long, short = 'q', global = true, help_heading = "Global options")]
     pub quiet: bool,
 
     #[command(subcommand)]

@@ -27,6 +27,16 @@ pub struct Context {
     pub store: Store,
     /// Asks the person things; fails at once when there is no terminal.
     pub prompter: Box<dyn Prompter>,
+    /// `--quiet`: notes on stderr are left out ([`Context::note`]); errors
+    /// and warnings still show.
+    pub quiet: bool,
+    /// Every `--dir` given, in order (more than one only for
+    /// `export --batch`); `paths.data` is the first, or the default.
+    pub dirs: Vec<std::path::PathBuf>,
+    /// The config named by `--config` or `MENTALOG_CONFIG`, if one was:
+    /// a batch export uses it for every journal, and otherwise each
+    /// journal's own.
+    pub config_given: Option<std::path::PathBuf>,
 }
 
 impl Context {
@@ -63,6 +73,20 @@ impl Context {
         }
         let config = Config::load(&paths.config);
         let store = Store::new(&paths.data);
+        // Before the prompter is made: it takes its colours from `console`.
+        // Auto leaves `console` to decide (a terminal, unless NO_COLOR or
+        // CLICOLOR=0 says otherwise).
+        match cli.color {
+            crate::cli::ColorChoice::Auto => {}
+            crate::cli::ColorChoice::Always => {
+                console::set_colors_enabled(true);
+                console::set_colors_enabled_stderr(true);
+            }
+            crate::cli::ColorChoice::Never => {
+                console::set_colors_enabled(false);
+                console::set_colors_enabled_stderr(false);
+            }
+        }
         let plain = cli.plain
             || std::env::var("MENTALOG_PLAIN").is_ok_and(|v| v == "1" || v == "true")
             || config.plain;
@@ -77,6 +101,7 @@ impl Context {
         if interactive {
             crate::signal::install()?;
         }
+        let paths_config = paths.config.clone();
         Ok(Context {
             now: clock(),
             clock,
@@ -85,6 +110,11 @@ impl Context {
             interactive,
             store,
             prompter,
+            dirs: cli.dir.clone(),
+            config_given: (cli.config.is_some()
+                || std::env::var_os("MENTALOG_CONFIG").is_some_and(|v| !v.is_empty()))
+            .then(|| paths_config.clone()),
+            quiet: cli.quiet,
         })
     }
 
@@ -103,6 +133,17 @@ impl Context {
             clock: Box::new(move || now),
             interactive: true,
             prompter,
+            dirs: Vec::new(),
+            config_given: None,
+            quiet: false,
+        }
+    }
+
+    /// Prints a note for the person on stderr ("Recorded a session …"),
+    /// unless `--quiet` asked for none. Not for errors or warnings.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
         }
     }
 }

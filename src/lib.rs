@@ -35,6 +35,14 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<()> {
     if let Some(done) = commands::without_context(&cli.command) {
         return done;
     }
+    let batch = matches!(&cli.command, cli::Command::Export(args) if args.batch);
+    if cli.dir.len() > 1 && !batch {
+        return Err(Error::Usage(
+            "--dir can be given once; more than one data folder is for 'mentalog export --batch'"
+                .into(),
+        )
+        .into());
+    }
     let mut ctx = match context::Context::resolve(&cli) {
         Ok(ctx) => ctx,
         // `due` in a shell start-up file stays silent whatever goes wrong.

@@ -3,20 +3,23 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
+use chrono::NaiveDate;
+
 use crate::cli::{ExportArgs, ExportFormat};
+use crate::config::Config;
 use crate::context::Context;
 use crate::entry::{Entry, keys};
 use crate::error::Error;
 use crate::prompt::{PromptError, Prompter};
 use crate::pseudonym::Pseudonyms;
 use crate::render::summary::{self as render, Format};
-use crate::sessions;
+use crate::sessions::{self, Sessions};
 use crate::store::{MAX_TEMPLATE_BYTES, Store, check_regular, read_limited, write_replace};
 use crate::summary::{self, Period};
 
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     if args.batch {
-        return Err(Error::Usage("--batch is not built yet".into()).into());
+        return super::batch::run(ctx, args);
     }
     let format = match args.format.as_slice() {
         [one] => *one,
@@ -77,72 +80,29 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
 
     let loaded = store.load()?;
     super::report_damaged(&loaded.damaged);
-    let journal: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
-    // What may be shown is decided there, and only there.
-    let mut selection = summary::select(&journal, period);
-    // Plan openings leave only while the person has that turned on.
-    if !ctx.config.share_plan_openings {
-        selection = selection.map(|e| Entry {
-            plan_opened: None,
-            ..e.clone()
-        });
-    }
-    // The focus agreed now and the safety threshold in force: the
-    // config's, else those of the pack in use. A pack that cannot be read
-    // only means no focus and the default threshold here; `new` and `pack
-    // check` say what is wrong with it.
-    let pack = crate::store::packs::load_pack(&ctx.store, &ctx.config, None).ok();
-    let mut focus = ctx
-        .config
-        .focus
-        .clone()
-        .or_else(|| pack.as_ref().and_then(|p| p.focus.clone()));
-    let threshold = ctx.config.safety_threshold.unwrap_or_else(|| {
-        pack.as_ref()
-            .map_or(summary::DEFAULT_THRESHOLD, |p| p.safety_threshold)
-    });
+    let entries: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
     if args.pseudonymize {
         super::plan::warn_config(ctx);
-        // Names come from what is shared and the config only, so that the
-        // output never changes with the private entries.
-        let names = Pseudonyms::new(selection.all(), &ctx.config.names);
-        let left = names.unreplaced(selection.shared());
-        if !left.is_empty() {
-            eprintln!(
-                "These look like names and were left as written; add them to [names] in {} to swap them: {}",
-                crate::text::Shown(&ctx.paths.config.display().to_string()),
-                crate::text::Shown(&left.join(", "))
-            );
-        }
-        // The focus may name someone too: now, as each entry kept it, and
-        // in the framing of the question about it.
-        focus = focus.map(|f| names.apply(&f));
-        selection = selection.map(|e| {
-            let mut e = names.entry(e);
-            e.focus = e.focus.map(|f| names.apply(&f));
-            for a in e.answers.iter_mut().filter(|a| a.key == keys::FOCUS_ABOUT) {
-                a.framing = a.framing.as_deref().map(|f| names.apply(f));
-            }
-            e
-        });
     }
-    let options = summary::Options {
-        focus: focus.as_deref(),
-        brief: args.brief,
-        label: ctx.config.label.as_deref(),
-        threshold,
-        sessions: &sessions.held,
+    let journal = Journal {
+        store: &ctx.store,
+        config: &ctx.config,
+        sessions: &sessions,
+        entries: &entries,
+        incomplete: !loaded.damaged.is_empty(),
+        today,
     };
-    let mut summary = summary::build_with(
-        &selection,
-        period,
-        sessions.upcoming(today),
-        args.pseudonymize,
-        &options,
-    );
-    // Any unreadable file may have been in the period: the summary says it
-    // may be incomplete, and stderr (above) says which files.
-    summary.incomplete = !loaded.damaged.is_empty();
+    let Made {
+        summary,
+        unreplaced,
+    } = summarize(&journal, period, args.brief, args.pseudonymize);
+    if !unreplaced.is_empty() {
+        eprintln!(
+            "These look like names and were left as written; add them to [names] in {} to swap them: {}",
+            crate::text::Shown(&ctx.paths.config.display().to_string()),
+            crate::text::Shown(&unreplaced.join(", "))
+        );
+    }
     let template = template
         .as_ref()
         .map(|(name, source)| (name.as_str(), source.as_str()));
@@ -175,11 +135,102 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
             // Through a temp file beside it and a rename: a write that fails
             // leaves the old file whole.
             write_replace(path, document.as_bytes())?;
-            eprintln!("Wrote {}", path.display());
+            ctx.note(&format!("Wrote {}", path.display()));
         }
         None => write_stdout(&document)?,
     }
     super::skipped(&loaded.damaged)
+}
+
+/// One journal as read for a summary: its store (for the pack in use), its
+/// config, its sessions and every entry in it.
+pub(super) struct Journal<'a> {
+    pub store: &'a Store,
+    pub config: &'a Config,
+    pub sessions: &'a Sessions,
+    pub entries: &'a [Entry],
+    /// Whether some entry files could not be read.
+    pub incomplete: bool,
+    pub today: NaiveDate,
+}
+
+/// A summary, and the words that look like names but were left as written
+/// (only with pseudonyms).
+pub(super) struct Made {
+    pub summary: summary::Summary,
+    pub unreplaced: Vec<String>,
+}
+
+/// The summary of `journal` over `period`: the one way a summary is made,
+/// for a single export and for each file of a batch.
+pub(super) fn summarize(
+    journal: &Journal,
+    period: Period,
+    brief: bool,
+    pseudonymize: bool,
+) -> Made {
+    let config = journal.config;
+    // What may be shown is decided there, and only there.
+    let mut selection = summary::select(journal.entries, period);
+    // Plan openings leave only while the person has that turned on.
+    if !config.share_plan_openings {
+        selection = selection.map(|e| Entry {
+            plan_opened: None,
+            ..e.clone()
+        });
+    }
+    // The focus agreed now and the safety threshold in force: the
+    // config's, else those of the pack in use. A pack that cannot be read
+    // only means no focus and the default threshold here; `new` and `pack
+    // check` say what is wrong with it.
+    let pack = crate::store::packs::load_pack(journal.store, config, None).ok();
+    let mut focus = config
+        .focus
+        .clone()
+        .or_else(|| pack.as_ref().and_then(|p| p.focus.clone()));
+    let threshold = config.safety_threshold.unwrap_or_else(|| {
+        pack.as_ref()
+            .map_or(summary::DEFAULT_THRESHOLD, |p| p.safety_threshold)
+    });
+    let mut unreplaced = Vec::new();
+    if pseudonymize {
+        // Names come from what is shared and the config only, so that the
+        // output never changes with the private entries.
+        let names = Pseudonyms::new(selection.all(), &config.names);
+        unreplaced = names.unreplaced(selection.shared());
+        // The focus may name someone too: now, as each entry kept it, and
+        // in the framing of the question about it.
+        focus = focus.map(|f| names.apply(&f));
+        selection = selection.map(|e| {
+            let mut e = names.entry(e);
+            e.focus = e.focus.map(|f| names.apply(&f));
+            for a in e.answers.iter_mut().filter(|a| a.key == keys::FOCUS_ABOUT) {
+                a.framing = a.framing.as_deref().map(|f| names.apply(f));
+            }
+            e
+        });
+    }
+    let options = summary::Options {
+        focus: focus.as_deref(),
+        brief,
+        label: config.label.as_deref(),
+        threshold,
+        sessions: &journal.sessions.held,
+    };
+    let mut summary = summary::build_with(
+        &selection,
+        period,
+        journal.sessions.upcoming(journal.today),
+        pseudonymize,
+        &options,
+    );
+    // Any unreadable file may have been in the period: the summary says it
+    // may be incomplete, and stderr says which files.
+    summary.incomplete = journal.incomplete;
+    Made {
+        summary,
+        unreplaced,
+    }
 }
 
 /// Whether `--out` may write `path`: never into the data folder (the crisis

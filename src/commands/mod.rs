@@ -1,6 +1,7 @@
 //! One file per subcommand: each ties the context, the store, the domain and
 //! the renderers together and formats nothing itself.
 
+mod batch;
 mod completions;
 mod dates;
 mod due;

@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow};
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, SubsecRound};
 
 use crate::answers::answers_from_json;
 use crate::cli::NewArgs;
@@ -24,6 +24,8 @@ use crate::store::{self, Store};
 use crate::text::Shown;
 
 pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
+    // Checked first, so a mistyped time fails before anything is read.
+    let at = args.at.as_deref().map(parse_at).transpose()?;
     let written = match store::packs::load_pack(&ctx.store, &ctx.config, args.pack.as_deref()) {
         Ok(pack) => pack,
         // The pack chosen in the config is gone or broken: nobody is kept
@@ -42,7 +44,7 @@ pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
     if let Some(file) = &args.answers {
         // An answers file may hold any measure of the pack, due or not.
         let pack = written.resolve(focus.as_deref(), &|_| true);
-        return scripted(ctx, &pack, file);
+        return scripted(ctx, &pack, file, at.unwrap_or(ctx.now));
     }
     let due = measures_due(&ctx.store, &written, ctx.now);
     let pack = written.resolve(focus.as_deref(), &|m| due.contains(&m.id));
@@ -137,8 +139,23 @@ fn read_pipe(pipe: impl Read, name: &str) -> Result<String> {
     Ok(text)
 }
 
-/// `new --answers FILE`: checks every answer against the pack before saving anything.
-fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
+/// `new --at TIME`: RFC 3339 with its offset, kept to the whole second as
+/// every entry's time is.
+fn parse_at(text: &str) -> Result<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.trunc_subsecs(0))
+        .map_err(|e| {
+            Error::Usage(format!(
+                "--at {:?} is not a time mentalog can read ({e}): give it in RFC 3339 form with its offset, such as 2026-11-03T21:40:12+01:00 or 2026-11-03T20:40:12Z",
+                crate::text::one_line(text)
+            ))
+            .into()
+        })
+}
+
+/// `new --answers FILE`: checks every answer against the pack before saving
+/// anything. The entry is dated `created` (`--at`, or now).
+fn scripted(ctx: &Context, pack: &Pack, file: &Path, created: DateTime<FixedOffset>) -> Result<()> {
     let name = if file == Path::new("-") {
         "standard input".to_string()
     } else {
@@ -161,7 +178,7 @@ fn scripted(ctx: &Context, pack: &Pack, file: &Path) -> Result<()> {
         answers_from_json(pack, &text).map_err(|e| anyhow!("{name}: {e}; nothing was saved"))?;
 
     let threshold = threshold(&ctx.config, pack);
-    let mut draft = Draft::new(new_id(), ctx.now, pack.reference());
+    let mut draft = Draft::new(new_id(), created, pack.reference());
     draft.safety_lane = flow::lane_due(&answers, threshold, pack.urge_threshold());
     let lane_only = answers
         .iter()

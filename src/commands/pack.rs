@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Context, command: &PackCommand) -> Result<()> {
         PackCommand::Add { file } => add(ctx, file),
         PackCommand::Remove { id, yes } => remove(ctx, id, *yes),
         PackCommand::Use { id } => use_pack(ctx, id),
-        PackCommand::New { file } => new(file),
+        PackCommand::New { file } => new(ctx, file),
     }
 }
 
@@ -570,7 +570,9 @@ fn add(ctx: &Context, file: &Path) -> Result<()> {
         }
         if now == was {
             if old.source.replace("\r\n", "\n") == source.replace("\r\n", "\n") {
-                eprintln!("The pack `{id}` (version {now}) is already installed; nothing changed.");
+                ctx.note(&format!(
+                    "The pack `{id}` (version {now}) is already installed; nothing changed."
+                ));
                 return Ok(());
             }
             bail!(
@@ -581,17 +583,19 @@ fn add(ctx: &Context, file: &Path) -> Result<()> {
     }
     ctx.store.install_pack(&id, &source)?;
     match old {
-        Some(old) => eprintln!(
+        Some(old) => ctx.note(&format!(
             "Updated the pack \u{201c}{title}\u{201d} ({id}) from version {} to version {}.",
             old.pack.version, new.version
-        ),
-        None => eprintln!(
+        )),
+        None => ctx.note(&format!(
             "Installed the pack \u{201c}{title}\u{201d} ({id}, version {}).",
             new.version
-        ),
+        )),
     }
     if in_use(ctx) != id {
-        eprintln!("To use it for new entries: mentalog pack use {id}");
+        ctx.note(&format!(
+            "To use it for new entries: mentalog pack use {id}"
+        ));
     }
     Ok(())
 }
@@ -656,14 +660,14 @@ fn remove(ctx: &mut Context, id: &str, yes: bool) -> Result<()> {
         let _lock = ctx.store.lock()?;
         ctx.store.remove_pack(id)?;
     }
-    eprintln!(
+    ctx.note(&format!(
         "Removed the pack {name}. Entries written with it stay readable: each keeps the questions as they were asked."
-    );
+    ));
     if in_use {
-        eprintln!(
+        ctx.note(&format!(
             "It was the pack for new entries; they will use the built-in pack {} again.",
             pack::BUILTIN_ID
-        );
+        ));
     }
     Ok(())
 }
@@ -691,23 +695,23 @@ fn use_pack(ctx: &mut Context, id: &str) -> Result<()> {
         config_edit::set_text(doc, "pack", Some(id));
     })?;
     ctx.config.pack = Some(id.to_string());
-    eprintln!(
+    ctx.note(&format!(
         "New entries will use \u{201c}{}\u{201d} ({shown}, version {}). Entries already written keep their own questions.",
         OneLine(&pack.title),
         pack.version
-    );
+    ));
     Ok(())
 }
 
-fn new(file: &Path) -> Result<()> {
+fn new(ctx: &Context, file: &Path) -> Result<()> {
     let path = shown_path(file);
     if file.symlink_metadata().is_ok() {
         bail!("{path} already exists; nothing was written. Choose another file name");
     }
     store::write_new(file, TEMPLATE.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {path}: {e:#} (nothing was written)"))?;
-    eprintln!(
+    ctx.note(&format!(
         "Wrote a pack to start from: {path}\nChange its id, title and questions, check it with 'mentalog pack check {path}', then install it with 'mentalog pack add {path}'."
-    );
+    ));
     Ok(())
 }

@@ -11,12 +11,12 @@ pub fn run(ctx: &Context) -> Result<()> {
     out.flush()?;
     // On stderr, so that stdout stays two lines a script can read.
     if !ctx.paths.data.exists() {
-        eprintln!(
-            "The data folder does not exist yet: mentalog creates it when you first write ('mentalog new', 'mentalog plan' or 'mentalog session add')."
+        ctx.note(
+            "The data folder does not exist yet: mentalog creates it when you first write ('mentalog new', 'mentalog plan' or 'mentalog session add').",
         );
     }
     if !ctx.paths.config.exists() {
-        eprintln!("The config file does not exist: mentalog uses its defaults.");
+        ctx.note("The config file does not exist: mentalog uses its defaults.");
     }
     Ok(())
 }

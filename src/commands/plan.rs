@@ -94,10 +94,10 @@ fn edit(ctx: &mut Context, plan: &str) -> Result<()> {
         .into());
     }
     match plan_edit::edit(&ctx.store, ctx.prompter.as_mut(), &*ctx.clock, plan)? {
-        Edited::Saved => eprintln!(
+        Edited::Saved => ctx.note(&format!(
             "Your crisis plan is saved in {}",
             ctx.store.plan_path().display()
-        ),
+        )),
         Edited::LeftEmpty => {
             eprintln!("The plan was left empty in the editor, so the old one was kept.");
         }

@@ -6,6 +6,19 @@ use crate::cli::SessionCommand;
 use crate::context::Context;
 use crate::store::Store;
 
+/// The version of `session list --json`, raised when its shape changes. It
+/// is not the version of the sessions file, which may change on its own.
+pub const LIST_SCHEMA: &str = "mentalog.sessions/1";
+
+/// `session list --json`: the days sessions took place, oldest first, and
+/// the next appointment or null.
+#[derive(serde::Serialize)]
+struct Listing<'a> {
+    schema: &'static str,
+    held: &'a [chrono::NaiveDate],
+    next: Option<chrono::NaiveDate>,
+}
+
 pub fn run(ctx: &Context, command: &SessionCommand) -> Result<()> {
     let store = Store::new(&ctx.paths.data);
     let today = ctx.now.date_naive();
@@ -15,20 +28,28 @@ pub fn run(ctx: &Context, command: &SessionCommand) -> Result<()> {
         SessionCommand::Add { date } => {
             let day = date.unwrap_or(today);
             store.update_sessions(|s| s.add(day))?;
-            eprintln!(
+            ctx.note(&format!(
                 "Recorded a session on {}. The next export starts from there.",
                 day.format("%a %-d %b %Y")
-            );
+            ));
         }
         SessionCommand::Next { date } => {
             store.update_sessions(|s| s.next = Some(*date))?;
-            eprintln!("Your next session is on {}.", date.format("%a %-d %b %Y"));
+            ctx.note(&format!(
+                "Your next session is on {}.",
+                date.format("%a %-d %b %Y")
+            ));
         }
         SessionCommand::List { json } => {
             let sessions = store.read_sessions()?;
             let mut out = std::io::stdout().lock();
             if *json {
-                serde_json::to_writer_pretty(&mut out, &sessions)?;
+                let listing = Listing {
+                    schema: LIST_SCHEMA,
+                    held: &sessions.held,
+                    next: sessions.next,
+                };
+                serde_json::to_writer_pretty(&mut out, &listing)?;
                 writeln!(out)?;
             } else {
                 if sessions.held.is_empty() {

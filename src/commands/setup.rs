@@ -1172,6 +1172,10 @@ fn from_file(ctx: &mut Context, file: &Path) -> Result<()> {
         lines.push("  (nothing: the file sets nothing)".into());
     }
     lines.push(NO_CONTACT_LINE.to_string());
+    // What was set is a note: `--quiet` leaves it out.
+    if ctx.quiet {
+        return Ok(());
+    }
     let p = ctx.prompter.as_mut();
     for line in lines {
         asked(p.say(&line))?;

@@ -23,10 +23,10 @@ pub fn run(ctx: &Context, id: &str, share: bool) -> Result<()> {
         !entry.shared && !entry.safety_shared
     };
     if already {
-        eprintln!(
+        ctx.note(&format!(
             "Entry {short} is already {}; nothing changed.",
             if share { "shared" } else { "private" }
-        );
+        ));
     } else {
         entry.shared = share;
         entry.safety_shared = share;
@@ -42,13 +42,13 @@ pub fn run(ctx: &Context, id: &str, share: bool) -> Result<()> {
         }
         store.update_entry(&stored)?;
         if share {
-            eprintln!(
+            ctx.note(&format!(
                 "Entry {short} is now shared: it will be part of what you export for your therapist."
-            );
+            ));
         } else {
-            eprintln!(
+            ctx.note(&format!(
                 "Entry {short} is private again: exports you make from now on leave it out. Summaries already written are not changed."
-            );
+            ));
         }
     }
     super::skipped(&damaged)

@@ -1,7 +1,9 @@
 //! The integration tests: one binary, a module per area.
 
+mod batch;
 mod browser;
 mod cli;
+mod contract;
 mod custom_pack;
 mod due;
 mod editor;

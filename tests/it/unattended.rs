@@ -104,3 +104,15 @@ fn no_input_in_a_terminal_fails_with_exit_2_instead_of_asking() {
     let mut w = Walk::spawn(cmd, crate::pty::Term::default());
     w.exits(2);
 }
+
+#[test]
+fn more_than_one_data_folder_is_only_for_a_batch_export() {
+    let sb = Sandbox::new();
+    let out = sb
+        .assert_cmd()
+        .args(["--dir", "a", "--dir", "b", "list"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("--batch"), "{err}");
+}
