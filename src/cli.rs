@@ -499,9 +499,10 @@ pub enum SessionCommand {
   mentalog session add                        # a session took place today
   mentalog session add 2026-11-19             # or on that day")]
     Add {
-        /// The day of the session, YYYY-MM-DD [default: today]
-        #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        date: Option<NaiveDate>,
+        /// The day of the session: YYYY-MM-DD, today, yesterday, or a span back such as 3d
+        /// [default: today]
+        #[arg(value_name = "DAY")]
+        date: Option<String>,
     },
     /// Record the day of your next session
     #[command(after_long_help = "Examples:
@@ -542,8 +543,18 @@ pub struct SchemaArgs {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("expected a day as YYYY-MM-DD, such as 2026-11-03, not {s:?}"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        let shaped = s.len() == 10
+            && s.bytes().enumerate().all(|(i, c)| match i {
+                4 | 7 => c == b'-',
+                _ => c.is_ascii_digit(),
+            });
+        if shaped {
+            format!("{s} is not a real date: check the month (01 to 12) and the day in that month")
+        } else {
+            format!("expected a day as YYYY-MM-DD, such as 2026-11-03, not {s:?}")
+        }
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@ use anyhow::Result;
 
 use crate::cli::SessionCommand;
 use crate::context::Context;
+use crate::error::Error;
+use crate::sessions::Since;
 use crate::store::Store;
 
 /// The version of `session list --json`, raised when its shape changes. It
@@ -26,7 +28,18 @@ pub fn run(ctx: &Context, command: &SessionCommand) -> Result<()> {
     // so two sessions recorded at once both stay.
     match command {
         SessionCommand::Add { date } => {
-            let day = date.unwrap_or(today);
+            let day = match date.as_deref().map(super::dates::when) {
+                None => today,
+                Some(Ok(Since::Day(day))) => day,
+                Some(Ok(Since::DaysAgo(n))) => today - chrono::Duration::days(n),
+                Some(Ok(_)) => {
+                    return Err(Error::Usage(
+                        "session add: give the day of the session: YYYY-MM-DD, today, yesterday or a span back such as 3d".into(),
+                    )
+                    .into());
+                }
+                Some(Err(e)) => return Err(Error::Usage(format!("session add: {e}")).into()),
+            };
             store.update_sessions(|s| s.add(day))?;
             ctx.note(&format!(
                 "Recorded a session on {}. The next export starts from there.",

@@ -577,3 +577,32 @@ fn answers_may_come_from_a_pipe_the_person_made() {
     );
     assert_eq!(sb.entry_files().len(), 1);
 }
+
+/// `session add` takes the day forms every command takes (but for the
+/// ones that name no single day), and a date that is not real says so.
+#[test]
+fn session_add_takes_today_yesterday_and_spans_and_refuses_a_date_that_is_not_real() {
+    let sb = Sandbox::new();
+    for (day, recorded) in [
+        ("yesterday", "Mon 2 Nov 2026"),
+        ("3d", "Sat 31 Oct 2026"),
+        ("2026-10-01", "Thu 1 Oct 2026"),
+    ] {
+        let out = sb
+            .assert_cmd()
+            .args(["session", "add", day])
+            .assert()
+            .success();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains(recorded), "{day}: {err}");
+    }
+    for (args, said) in [
+        (&["session", "add", "2026-02-30"][..], "is not a real date"),
+        (&["session", "add", "all"], "give the day of the session"),
+        (&["session", "next", "2026-02-30"], "is not a real date"),
+    ] {
+        let out = sb.assert_cmd().args(args).assert().code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+}
