@@ -201,7 +201,7 @@ fn every_argument_and_option_is_described() {
 fn session_dates_say_what_they_are() {
     let help = run_ok(&["session", "add", "--help"]);
     assert!(
-        help.contains("The day of the session, YYYY-MM-DD"),
+        help.contains("The day of the session: YYYY-MM-DD, today, yesterday"),
         "{help}"
     );
     assert!(help.contains("default: today"), "{help}");
