@@ -44,7 +44,8 @@ impl Paths {
         let own = data.join("config.toml");
         let config = match config {
             Some(c) => absolute(c)?,
-            None if own.symlink_metadata().is_ok() => own,
+            // A regular file only: a link could lead to anyone's config.
+            None if own.symlink_metadata().is_ok_and(|m| m.is_file()) => own,
             None => project()?.config_dir().join("config.toml"),
         };
         Ok(Paths { data, config })

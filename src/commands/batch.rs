@@ -85,6 +85,9 @@ struct Line {
 struct Done {
     lines: Vec<Line>,
     messages: Vec<String>,
+    /// Files of the journal that could not be read, whether or not any
+    /// summary was due.
+    skipped: usize,
 }
 
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
@@ -147,12 +150,9 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
             "{what} could not be written (named above and in the manifest); {rest}"
         ));
     }
-    // Each journal's unreadable files, counted once per journal.
-    let mut skipped: BTreeMap<&str, usize> = BTreeMap::new();
-    for line in &lines {
-        skipped.insert(&line.journal, line.skipped);
-    }
-    match skipped.values().sum() {
+    // Each journal's unreadable files, counted once per journal, also
+    // where no summary was due.
+    match done.iter().map(|d| d.skipped).sum::<usize>() {
         0 => Ok(()),
         n => Err(Error::Skipped(n).into()),
     }
@@ -216,7 +216,16 @@ fn jobs(ctx: &Context, args: &ExportArgs, plan: &Plan) -> Result<Vec<Job>> {
                 .map(PathBuf::from),
         );
     }
-    // No folder named: the journal mentalog would use anyway, with its config.
+    // No folder named at all: the journal mentalog would use anyway, with
+    // its config. A list that names none is a mistake, never a reason to
+    // export the invoking person's own journal.
+    if dirs.is_empty() && args.dirs_from.is_some() {
+        return Err(Error::Usage(format!(
+            "--dirs-from {} names no folder; write one data folder per line",
+            args.dirs_from.as_deref().unwrap_or(Path::new("")).display()
+        ))
+        .into());
+    }
     let own = dirs.is_empty();
     if own {
         dirs.push(ctx.paths.data.clone());
@@ -227,12 +236,13 @@ fn jobs(ctx: &Context, args: &ExportArgs, plan: &Plan) -> Result<Vec<Job>> {
     let mut jobs = Vec::new();
     for dir in dirs {
         let absolute = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
-        if !seen.insert(absolute.clone()) {
+        if !seen.insert(owner(&dir)) {
             continue;
         }
-        if out.starts_with(resolved(&dir)) {
+        let journal_at = resolved(&dir);
+        if out.starts_with(&journal_at) || journal_at.starts_with(&out) {
             return Err(Error::Usage(format!(
-                "--out-dir {} is inside the journal {}, which holds entries and a crisis plan; write the summaries somewhere else",
+                "--out-dir {} and the journal {} are one inside the other; a journal holds entries and a crisis plan: write the summaries somewhere else",
                 plan.out_dir.display(),
                 dir.display()
             ))
@@ -246,7 +256,13 @@ fn jobs(ctx: &Context, args: &ExportArgs, plan: &Plan) -> Result<Vec<Job>> {
         } else {
             given
                 .clone()
-                .or_else(|| own_config.symlink_metadata().is_ok().then_some(own_config))
+                // A regular file only: a link could lead to anyone's config.
+                .or_else(|| {
+                    own_config
+                        .symlink_metadata()
+                        .is_ok_and(|m| m.is_file())
+                        .then_some(own_config)
+                })
         };
         let label = config
             .as_deref()
@@ -274,12 +290,44 @@ fn jobs(ctx: &Context, args: &ExportArgs, plan: &Plan) -> Result<Vec<Job>> {
     }
     for job in &mut jobs {
         if count[&job.label.to_lowercase()] > 1 {
-            let absolute = std::path::absolute(&job.dir).unwrap_or_else(|_| job.dir.clone());
-            let hash = hex(&Sha256::digest(absolute.as_os_str().as_encoded_bytes()));
+            let hash = hex(&Sha256::digest(owner(&job.dir).as_bytes()));
             job.label = format!("{}-{}", job.label, &hash[..8]);
         }
     }
     Ok(jobs)
+}
+
+/// The journal's folder as one string whatever way it was typed (a trailing
+/// slash, `..`, a link): what its output folder belongs to.
+fn owner(dir: &Path) -> String {
+    std::fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// The file in each output folder that names the journal it belongs to.
+const OWNER_FILE: &str = ".mentalog-journal";
+
+/// Makes sure `folder` holds the summaries of `journal` and nobody else's:
+/// a new folder is marked as the journal's; a folder marked for another
+/// journal is refused, so one person's summary never replaces another's.
+fn claim(folder: &Path, journal: &str) -> Result<()> {
+    create_private_dir_all(folder)?;
+    let marker = folder.join(OWNER_FILE);
+    match read_limited(&marker, 64 * 1024, "output folder's owner") {
+        Ok(text) if text.trim_end_matches('\n') == journal => Ok(()),
+        Ok(_) => Err(anyhow!(
+            "{} holds the summaries of another journal (see {}); give this journal a label of its own in its config.toml, or use another --out-dir",
+            folder.display(),
+            OWNER_FILE
+        )),
+        Err(_) if marker.symlink_metadata().is_err() => {
+            crate::store::write_new(&marker, format!("{journal}\n").as_bytes())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The config named by `--config` or `MENTALOG_CONFIG`, for every journal.
@@ -293,6 +341,7 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
     let mut done = Done {
         lines: Vec::new(),
         messages: Vec::new(),
+        skipped: 0,
     };
     let line = |period, format, path: Option<&Path>, entries, skipped| Line {
         schema: MANIFEST_SCHEMA,
@@ -326,6 +375,7 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
             return done;
         }
     };
+    done.skipped = damaged.len();
     for d in &damaged {
         done.messages.push(format!(
             "mentalog: cannot read {}: {} (skipped and left as it is; restore it from a backup, or move it out of the folder)",
@@ -348,7 +398,14 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
         today: plan.today,
     };
     let folder = plan.out_dir.join(&job.label);
+    let journal_owner = owner(&job.dir);
     for period in periods(&entries, &sessions, plan.by) {
+        // The next session as seen from the period's end, not from the
+        // clock: an unchanged journal gives unchanged files on any day.
+        let view = Journal {
+            today: period.until,
+            ..view
+        };
         let Made {
             summary,
             unreplaced,
@@ -378,7 +435,7 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
                 ext(*format)
             ));
             let mut l = line(Some(period), *format, Some(&path), shared, damaged.len());
-            match write_one(&summary, *format, plan, &folder, &path) {
+            match write_one(&summary, *format, plan, &folder, &journal_owner, &path) {
                 Ok((status, sha)) => {
                     l.status = status;
                     l.sha256 = Some(sha);
@@ -423,6 +480,7 @@ fn write_one(
     format: ExportFormat,
     plan: &Plan,
     folder: &Path,
+    journal: &str,
     path: &Path,
 ) -> Result<(Status, String)> {
     let template = plan
@@ -432,7 +490,9 @@ fn write_one(
     let rendered = render::render(summary, format_of(format), template, plan.ascii)?;
     let bytes = rendered.document.as_bytes();
     let sha = hex(&Sha256::digest(bytes));
-    create_private_dir_all(folder)?;
+    claim(folder, journal)?;
+    // Temp files a killed batch left here go before anything is written.
+    crate::store::remove_stale(folder);
     let same = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() => {
             read_limited_bytes(path, bytes.len() as u64 + 1, "summary").is_ok_and(|b| b == bytes)

@@ -26,6 +26,16 @@ use crate::text::Shown;
 pub fn run(ctx: &mut Context, args: &NewArgs) -> Result<()> {
     // Checked first, so a mistyped time fails before anything is read.
     let at = args.at.as_deref().map(parse_at).transpose()?;
+    // An entry is about a moment that has happened: never dated ahead.
+    if let Some(t) = at
+        && t > ctx.now
+    {
+        return Err(Error::Usage(format!(
+            "--at {}: that is later than now; an entry is dated when it was written",
+            t.to_rfc3339()
+        ))
+        .into());
+    }
     let written = match store::packs::load_pack(&ctx.store, &ctx.config, args.pack.as_deref()) {
         Ok(pack) => pack,
         // The pack chosen in the config is gone or broken: nobody is kept

@@ -344,7 +344,15 @@ fn three_journals_file_by_file_line_by_line_and_by_exit_code() {
     }
     // Nothing else was written: no October, no folder for a failed journal,
     // nothing from the invoking person's config.
-    let files: Vec<PathBuf> = all_files(&t.out());
+    // Each output folder names the journal it belongs to.
+    let (markers, files): (Vec<PathBuf>, Vec<PathBuf>) = all_files(&t.out())
+        .into_iter()
+        .partition(|p| p.ends_with(".mentalog-journal"));
+    assert_eq!(markers.len(), 2, "{markers:#?}");
+    for marker in &markers {
+        let journal = std::fs::read_to_string(marker).unwrap();
+        assert!(Path::new(journal.trim_end()).is_dir(), "{journal}");
+    }
     assert_eq!(files.len(), 6, "{files:#?}");
     assert!(
         !stderr.contains("INVOKER") && !String::from_utf8_lossy(&out.stdout).contains("INVOKER")
@@ -568,4 +576,71 @@ fn the_manifest_schema_refuses_what_is_not_a_manifest_line() {
     let mut no_error = failed.clone();
     no_error.as_object_mut().unwrap().remove("error");
     assert!(!validator.is_valid(&no_error));
+}
+
+/// Review fixes: a list naming no folder never exports the invoking
+/// person's own journal; one journal's folder of summaries is never taken
+/// over by another journal of the same name in a later run; a journal's
+/// `config.toml` that is a link (to anyone's config) is not used.
+#[test]
+fn no_own_journal_by_accident_no_summary_over_anothers_and_no_linked_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let out = tmp.path().join("out");
+    // An empty list: exit 2, nothing written.
+    let list = tmp.path().join("list.txt");
+    private_file(&list, "\n\n");
+    let run = cmd(&home)
+        .args(["export", "--batch", "--dirs-from"])
+        .arg(&list)
+        .arg("--out-dir")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(!out.exists());
+    // Two journals both called "pat", exported one at a time.
+    let first = tmp.path().join("c1/pat");
+    let second = tmp.path().join("c2/pat");
+    journal(&first, &[("2026-11-01T10:00:00+00:00", true)]);
+    journal(&second, &[("2026-11-02T10:00:00+00:00", true)]);
+    // The second's config is a link to the invoking person's: not used.
+    std::os::unix::fs::symlink(
+        home.join(".config/mentalog/config.toml"),
+        second.join("config.toml"),
+    )
+    .ok();
+    let export = |dir: &Path| {
+        cmd(&home)
+            .args(["export", "--batch", "--dir"])
+            .arg(dir)
+            .arg("--out-dir")
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(export(&first).status.code(), Some(0));
+    let summary = out.join("pat/2026-11-01_2026-11-01.md");
+    let before = std::fs::read(&summary).unwrap();
+    let run = export(&second);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let lines = manifest(&run.stdout);
+    assert!(lines.iter().all(|l| l["status"] == "failed"), "{lines:?}");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("another journal"));
+    assert_eq!(
+        std::fs::read(&summary).unwrap(),
+        before,
+        "the first journal's summary is kept"
+    );
+    assert!(!String::from_utf8_lossy(&run.stdout).contains("INVOKER"));
 }

@@ -52,7 +52,7 @@ fn bash_completions_parse_and_name_every_command() {
         "man",
     ] {
         assert!(
-            script.contains(&format!("mentalog__{name}")) || script.contains(name),
+            script.contains(&format!("mentalog__subcmd__{name}")),
             "the bash script does not complete {name}"
         );
     }

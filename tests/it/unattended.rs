@@ -59,6 +59,28 @@ fn every_command_finishes_unattended_with_its_documented_exit_code() {
         (vec!["setup".into()], 2),
         (vec!["setup".into(), "contacts".into()], 2),
         (vec!["due".into()], 0),
+        (vec!["completions".into(), "bash".into()], 0),
+        (vec!["man".into()], 0),
+        (
+            vec![
+                "export".into(),
+                "--batch".into(),
+                "--out-dir".into(),
+                file("batch"),
+            ],
+            0,
+        ),
+        // A time ahead of now is refused, naming --at.
+        (
+            vec![
+                "new".into(),
+                "--answers".into(),
+                "-".into(),
+                "--at".into(),
+                "2099-01-01T00:00:00Z".into(),
+            ],
+            2,
+        ),
     ];
     for (args, code) in cases {
         let mut cmd = sb.cmd();
@@ -75,7 +97,7 @@ fn every_command_finishes_unattended_with_its_documented_exit_code() {
             // The message names what to use instead.
             let err = run.stderr();
             assert!(
-                ["--answers", "--yes", "--from", "editor"]
+                ["--answers", "--yes", "--from", "editor", "--at"]
                     .iter()
                     .any(|f| err.contains(f)),
                 "{args:?}: {err}"
