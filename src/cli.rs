@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::Shell;
 
@@ -508,9 +507,9 @@ pub enum SessionCommand {
     #[command(after_long_help = "Examples:
   mentalog session next 2026-11-26            # named at the top of the summary")]
     Next {
-        /// The day of the next session, YYYY-MM-DD
-        #[arg(value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        date: NaiveDate,
+        /// The day of the next session: YYYY-MM-DD, or today
+        #[arg(value_name = "DAY")]
+        date: String,
     },
     /// List the sessions recorded
     #[command(after_long_help = "Examples:
@@ -540,21 +539,6 @@ pub struct SchemaArgs {
     /// Which document's schema to print
     #[arg(value_enum)]
     pub which: SchemaKind,
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        let shaped = s.len() == 10
-            && s.bytes().enumerate().all(|(i, c)| match i {
-                4 | 7 => c == b'-',
-                _ => c.is_ascii_digit(),
-            });
-        if shaped {
-            format!("{s} is not a real date: check the month (01 to 12) and the day in that month")
-        } else {
-            format!("expected a day as YYYY-MM-DD, such as 2026-11-03, not {s:?}")
-        }
-    })
 }
 
 #[cfg(test)]

@@ -47,6 +47,20 @@ pub fn run(ctx: &Context, command: &SessionCommand) -> Result<()> {
             ));
         }
         SessionCommand::Next { date } => {
+            // The same reading of a day as every command; only a single
+            // day (not a span back, not all) can be a next session.
+            let date = &match super::dates::when(date) {
+                Ok(Since::Day(day)) => day,
+                Ok(Since::DaysAgo(0)) => today,
+                Ok(_) => {
+                    return Err(Error::Usage(
+                        "session next: give the day of your next session: YYYY-MM-DD or today"
+                            .into(),
+                    )
+                    .into());
+                }
+                Err(e) => return Err(Error::Usage(format!("session next: {e}")).into()),
+            };
             store.update_sessions(|s| s.next = Some(*date))?;
             ctx.note(&format!(
                 "Your next session is on {}.",
