@@ -102,6 +102,19 @@ fn list(bencher: divan::Bencher, n: usize) {
     });
 }
 
+/// `list -n 20`: only the newest files are read, whatever the journal's size.
+#[divan::bench(args = [1_000, 10_000], sample_count = 20)]
+fn list_newest_20(bencher: divan::Bencher, n: usize) {
+    let (_dir, store) = journal(n);
+    bencher.bench_local(|| {
+        let window = store.load_window(None, None, Some(20)).unwrap();
+        let refs: Vec<_> = window.loaded.entries.iter().collect();
+        let mut out = Vec::with_capacity(1 << 16);
+        mentalog::render::journal::list(&mut out, &refs, true).unwrap();
+        out
+    });
+}
+
 #[divan::bench(args = ["md", "html", "json", "text"], sample_count = 20)]
 fn export_1000(bencher: divan::Bencher, format: &str) {
     let (_dir, store) = journal(1_000);

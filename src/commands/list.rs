@@ -41,23 +41,18 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         ))
         .into());
     }
-    let loaded = store.load()?;
+    // Only the files that can hold the entries asked for are read.
+    let window = store.load_window(since, until, args.limit)?;
+    let loaded = &window.loaded;
     super::report_damaged(&loaded.damaged);
-    let chosen: Vec<_> = loaded
-        .entries
-        .iter()
-        .filter(|s| {
-            let day = s.entry.created.date_naive();
-            since.is_none_or(|d| day >= d) && until.is_none_or(|d| day <= d)
-        })
-        .take(args.limit.unwrap_or(usize::MAX))
-        .collect();
-    let mut out = std::io::stdout().lock();
+    let chosen: Vec<_> = loaded.entries.iter().collect();
+    // One write at the end, not one per line.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         journal::list_json(&mut out, &chosen)?;
     } else {
         let filtered = since.is_some() || until.is_some() || args.limit.is_some();
-        journal::list(&mut out, &chosen, filtered && !loaded.entries.is_empty())?;
+        journal::list(&mut out, &chosen, filtered && window.any)?;
     }
     out.flush()?;
     super::skipped(&loaded.damaged)

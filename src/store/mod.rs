@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
 
 pub use atomic::{
     create_private_dir_all, remove_stale, write_new, write_new_via, write_replace,
@@ -351,6 +352,84 @@ impl Store {
         self.load_files(self.entry_files()?)
     }
 
+    /// The entries written from `since` to `until` (days, both included,
+    /// either open), newest first, at most `limit` of them, reading only the
+    /// files whose names can hold them. Names carry each entry's own local
+    /// time, so a day's margin is read at each edge and the exact choice is
+    /// made on the entries. Damaged files among those read are in
+    /// `damaged`; `any` says whether the journal has any entry file at all.
+    pub fn load_window(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+        limit: Option<usize>,
+    ) -> Result<Window> {
+        let margin = chrono::Duration::days(1);
+        let mut files: Vec<(NaiveDate, PathBuf)> = self
+            .entry_files()?
+            .into_iter()
+            .map(|path| {
+                let day = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| n.get(..10))
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                // A name that is not an entry's is read, so it is reported.
+                (day.unwrap_or(NaiveDate::MAX), path)
+            })
+            .collect();
+        let any = !files.is_empty();
+        files.retain(|(day, _)| {
+            *day == NaiveDate::MAX
+                || (since.is_none_or(|s| *day >= s - margin)
+                    && until.is_none_or(|u| *day <= u + margin))
+        });
+        files.sort_by(|a, b| b.cmp(a));
+        let in_window = |e: &Entry| {
+            let day = e.created.date_naive();
+            since.is_none_or(|s| day >= s) && until.is_none_or(|u| day <= u)
+        };
+        let mut loaded = Loaded::default();
+        let mut kept = 0usize;
+        let mut nth_day: Option<NaiveDate> = None;
+        for (day, path) in files {
+            // Enough read: the newest `limit` are settled once the names
+            // are more than the margin older than the last of them.
+            if let (Some(limit), Some(nth)) = (limit, nth_day)
+                && kept >= limit
+                && day != NaiveDate::MAX
+                // Two days: offsets from -12 to +14 hours put an entry's
+                // instant up to 26 hours from its local day.
+                && day < nth - chrono::Duration::days(2)
+            {
+                break;
+            }
+            match read_entry(&path) {
+                Ok(entry) => {
+                    if in_window(&entry) {
+                        kept += 1;
+                        // The day of the limit-th entry read: every file
+                        // still unread is named for that day or earlier.
+                        if limit == Some(kept) {
+                            nth_day = Some(entry.created.date_naive());
+                        }
+                    }
+                    loaded.entries.push(Stored { path, entry });
+                }
+                Err(reason) => loaded.damaged.push(Damaged { path, reason }),
+            }
+        }
+        loaded.entries.retain(|s| in_window(&s.entry));
+        loaded
+            .entries
+            .sort_by(|a, b| (b.entry.created, &b.entry.id).cmp(&(a.entry.created, &a.entry.id)));
+        if let Some(limit) = limit {
+            loaded.entries.truncate(limit);
+        }
+        loaded.damaged.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Window { loaded, any })
+    }
+
     fn load_files(&self, files: Vec<PathBuf>) -> Result<Loaded> {
         let mut loaded = Loaded::default();
         for path in files {
@@ -504,6 +583,13 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
 /// Reads and checks one entry file; the error says what is wrong with it.
 /// Anything but a regular file of at most [`MAX_ENTRY_BYTES`] is refused
 /// before it is opened, so a FIFO never blocks and a huge file costs nothing.
+/// What [`Store::load_window`] read.
+pub struct Window {
+    pub loaded: Loaded,
+    /// The journal has at least one entry file, in the window or not.
+    pub any: bool,
+}
+
 pub fn read_entry(path: &Path) -> std::result::Result<Entry, String> {
     let bytes = read_checked(path, MAX_ENTRY_BYTES)?;
     let entry: Entry = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;

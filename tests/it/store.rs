@@ -569,3 +569,61 @@ fn drafts_of_a_missing_journal_are_none() {
     assert!(drafts.is_empty() && damaged.is_empty());
     assert!(Store::new(sb.data()).load().is_err());
 }
+
+/// `list -n N` and a period read only the files whose names can hold what
+/// is asked (a damaged file in an old month is not even opened), and give
+/// exactly what reading everything gives, entries in any time zone included.
+#[test]
+fn list_reads_only_the_files_it_needs_and_gives_what_reading_all_gives() {
+    let sb = Sandbox::new();
+    let store = mentalog::store::Store::new(sb.data());
+    // Forty entries over twenty days, at offsets from -12 to +14 hours,
+    // near midnight, so that name order and time order differ.
+    let offsets = ["-12:00", "+14:00", "+00:00", "+05:30", "-07:00"];
+    for i in 0..40u32 {
+        let day = 1 + i / 2;
+        let hour = if i % 2 == 0 { "00:30:00" } else { "23:30:00" };
+        let when = format!("2026-10-{day:02}T{hour}{}", offsets[(i % 5) as usize]);
+        store
+            .save_entry(&entry(&format!("{i:08x}"), &when, &format!("entry {i}")))
+            .unwrap();
+    }
+    // A damaged file on the first day, among the others with no gap.
+    let old = sb.data().join("entries/2026/10");
+    std::fs::write(old.join("2026-10-01T12-00-00-deadbeef.json"), "not json").unwrap();
+    let ids = |args: &[&str]| -> (Vec<String>, i32) {
+        let out = sb
+            .cmd()
+            .args(["list", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ids = doc["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect();
+        (ids, out.status.code().unwrap())
+    };
+    let (all, code) = ids(&[]);
+    assert_eq!(all.len(), 40);
+    assert_eq!(code, 3, "reading everything meets the damaged file");
+    for n in [1usize, 2, 3, 5, 8, 13] {
+        let (some, code) = ids(&["-n", &n.to_string()]);
+        assert_eq!(some, all[..n], "-n {n}");
+        assert_eq!(code, 0, "-n {n} never opened the damaged file");
+    }
+    let (window, code) = ids(&["--since", "2026-10-05", "--until", "2026-10-09"]);
+    let expected: Vec<String> = all
+        .iter()
+        .filter(|id| {
+            let i = u32::from_str_radix(id, 16).unwrap();
+            (5..=9).contains(&(1 + i / 2))
+        })
+        .cloned()
+        .collect();
+    assert_eq!(window, expected);
+    assert_eq!(code, 0);
+}
