@@ -41,15 +41,24 @@ impl Paths {
         // A journal's own config, inside its data folder, comes before the
         // person's: a folder handed over (a clinic's copy, a study) carries
         // its settings, and never takes the invoking user's silently.
-        let own = data.join("config.toml");
         let config = match config {
             Some(c) => absolute(c)?,
-            // A regular file only: a link could lead to anyone's config.
-            None if own.symlink_metadata().is_ok_and(|m| m.is_file()) => own,
-            None => project()?.config_dir().join("config.toml"),
+            None => match own_config(&data) {
+                Some(own) => own,
+                None => project()?.config_dir().join("config.toml"),
+            },
         };
         Ok(Paths { data, config })
     }
+}
+
+/// A journal's own config, `config.toml` inside its data folder, when it
+/// is a regular file: a link could lead to anyone's config.
+pub fn own_config(data: &Path) -> Option<PathBuf> {
+    let own = data.join("config.toml");
+    own.symlink_metadata()
+        .is_ok_and(|m| m.is_file())
+        .then_some(own)
 }
 
 impl Paths {

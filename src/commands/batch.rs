@@ -230,7 +230,7 @@ fn jobs(ctx: &Context, args: &ExportArgs, plan: &Plan) -> Result<Vec<Job>> {
     if own {
         dirs.push(ctx.paths.data.clone());
     }
-    let given = config_given(ctx);
+    let given = &ctx.config_given;
     let out = resolved(&plan.out_dir);
     let mut seen = std::collections::BTreeSet::new();
     let mut jobs = Vec::new();
@@ -250,19 +250,12 @@ fn jobs(ctx: &Context, args: &ExportArgs, plan: &Plan) -> Result<Vec<Job>> {
         }
         // The config named for all, else the journal's own, else none:
         // never the invoking person's own config for someone else's journal.
-        let own_config = absolute.join("config.toml");
         let config = if own {
             Some(ctx.paths.config.clone())
         } else {
             given
                 .clone()
-                // A regular file only: a link could lead to anyone's config.
-                .or_else(|| {
-                    own_config
-                        .symlink_metadata()
-                        .is_ok_and(|m| m.is_file())
-                        .then_some(own_config)
-                })
+                .or_else(|| crate::paths::own_config(&absolute))
         };
         let label = config
             .as_deref()
@@ -328,11 +321,6 @@ fn claim(folder: &Path, journal: &str) -> Result<()> {
         }
         Err(e) => Err(e),
     }
-}
-
-/// The config named by `--config` or `MENTALOG_CONFIG`, for every journal.
-fn config_given(ctx: &Context) -> Option<PathBuf> {
-    ctx.config_given.clone()
 }
 
 /// One journal: read it, split it into periods, write every file.
