@@ -138,6 +138,12 @@ pub enum Command {
   mentalog unshare 7c1e                       # a unique start of the id is enough
   mentalog export --preview                   # check that it is gone from the summary")]
     Unshare(IdArg),
+    /// Read the whole journal and report every file that cannot be read as
+    /// an entry, or that does not belong where entries are kept
+    #[command(after_long_help = "Examples:
+  mentalog check                              # exit 0 when every file reads, 1 when not
+  mentalog check --json                       # one JSON line per problem, for scripts")]
+    Check(CheckArgs),
     /// Print the JSON Schema of a document mentalog writes
     #[command(after_long_help = "Examples:
   mentalog schema summary                     # what 'export --format json' writes
@@ -185,6 +191,13 @@ pub enum Command {
   mentalog man > ~/.local/share/man/man1/mentalog.1
   mentalog man export | man -l -              # one command's page")]
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// One JSON object per problem on standard output (path, problem), for scripts
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //! the renderers together and formats nothing itself.
 
 mod batch;
+mod check;
 mod completions;
 mod dates;
 mod due;
@@ -43,6 +44,7 @@ pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::Plan(args) => plan::run(ctx, args),
         Command::Paths => paths::run(ctx),
         Command::Export(args) => export::run(ctx, args),
+        Command::Check(args) => check::run(ctx, args),
         Command::Session(command) => session::run(ctx, command),
         Command::Share(arg) => share::run(ctx, &arg.id, true),
         Command::Unshare(arg) => share::run(ctx, &arg.id, false),
