@@ -1,6 +1,8 @@
 //! The journal's domain types: an entry, its answers and their values, and the
 //! schema version stored in every file. Pure: no I/O, clock, environment or terminal.
 
+use std::fmt;
+
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
@@ -98,13 +100,61 @@ pub struct Feeling {
 }
 
 /// The value of an answer. Its meaning comes from the answer's [`Kind`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Stored untagged: `true`, `6`, `"text"` or a list of feelings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Bool(bool),
     Rating(u8),
     Text(String),
     Feelings(Vec<Feeling>),
+}
+
+/// Read by the shape of the JSON value, in one pass: serde's untagged
+/// derive would buffer every answer and try each variant in turn, building
+/// an error for each that does not match (a third of reading a journal).
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        struct Shape;
+        impl<'de> serde::de::Visitor<'de> for Shape {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "true or false, a whole number from 0 to 255, a text, or a list of feelings",
+                )
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+                Ok(Value::Bool(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+                u8::try_from(v)
+                    .map(Value::Rating)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+                u8::try_from(v)
+                    .map(Value::Rating)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+                Ok(Value::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+                Ok(Value::Text(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Value, A::Error> {
+                let mut feelings = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(f) = seq.next_element::<Feeling>()? {
+                    feelings.push(f);
+                }
+                Ok(Value::Feelings(feelings))
+            }
+        }
+        d.deserialize_any(Shape)
+    }
 }
 
 impl Value {
@@ -581,6 +631,51 @@ pub mod rfc3339_seconds_opt {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_value_is_read_by_its_shape_and_anything_else_is_refused() {
+        let read = |j: serde_json::Value| serde_json::from_value::<Value>(j);
+        assert_eq!(read(json!(true)).unwrap(), Value::Bool(true));
+        assert_eq!(read(json!(7)).unwrap(), Value::Rating(7));
+        assert_eq!(read(json!(255)).unwrap(), Value::Rating(255));
+        assert_eq!(read(json!("seven")).unwrap(), Value::Text("seven".into()));
+        assert_eq!(
+            read(json!([{"name": "hurt", "intensity": 6}, {"name": "calm"}])).unwrap(),
+            Value::Feelings(vec![
+                Feeling {
+                    name: "hurt".into(),
+                    intensity: Some(6)
+                },
+                Feeling {
+                    name: "calm".into(),
+                    intensity: None
+                },
+            ])
+        );
+        for bad in [
+            json!(256),
+            json!(-1),
+            json!(7.5),
+            json!(null),
+            json!({"a": 1}),
+            json!([1]),
+            json!([{"name": "x", "extra": 1}]),
+        ] {
+            assert!(read(bad.clone()).is_err(), "{bad} was read");
+        }
+        // Straight from text, as entry files are read.
+        let v: Value = serde_json::from_str(r#""a \"quoted\" word""#).unwrap();
+        assert_eq!(v, Value::Text("a \"quoted\" word".into()));
+        for v in [
+            Value::Bool(false),
+            Value::Rating(3),
+            Value::Text("x".into()),
+            Value::Feelings(vec![]),
+        ] {
+            let again: Value = serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap();
+            assert_eq!(again, v);
+        }
+    }
 
     #[test]
     fn ratings_accept_only_whole_numbers_up_to_ten() {

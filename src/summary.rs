@@ -129,6 +129,55 @@ pub fn select(entries: &[Entry], period: Period) -> Selection {
     selection
 }
 
+/// The answers a summary reads of an entry beyond the appendix and the
+/// episodes (see [`slim`]).
+const SUMMARISED: [&str; 13] = [
+    keys::ARRIVAL_DISTRESS,
+    keys::ARRIVAL_SAFETY,
+    keys::ARRIVAL_URGE,
+    keys::ARRIVAL_URGE_ACTED,
+    keys::AFTER_DISTRESS,
+    keys::OTHER_WHO,
+    keys::OTHER_CERTAINTY,
+    keys::SELF_FEELINGS,
+    keys::SHARE_TOPIC,
+    keys::SHARE_INCLUDE,
+    keys::FOCUS_ABOUT,
+    keys::SAFETY_NOTE,
+    keys::SAFETY_SHARE,
+];
+
+/// An entry cut down to what every part of a summary but the appendix and
+/// the episodes reads, so that a summary of years of entries holds little
+/// of each: the answers in [`SUMMARISED`] and everything outside the
+/// answers. An entry about the focus is kept whole (the focus section
+/// quotes its first words, whichever answer they are in). A test checks
+/// that a summary of slim entries is the summary of whole ones.
+pub fn slim(mut e: Entry) -> Entry {
+    let about_focus = matches!(
+        e.answer(keys::FOCUS_ABOUT).map(|a| &a.value),
+        Some(Value::Bool(true))
+    );
+    if !about_focus {
+        // Of the guess and the other reading, only whether there is one.
+        let there: Vec<bool> = COUNTED.iter().map(|k| text(&e, k).is_some()).collect();
+        e.answers.retain_mut(|a| {
+            if let Some(i) = COUNTED.iter().position(|k| *k == a.key) {
+                a.question = String::new();
+                a.framing = None;
+                a.value = Value::Text("…".into());
+                return there[i];
+            }
+            SUMMARISED.contains(&a.key.as_str())
+        });
+    }
+    e
+}
+
+/// The answers a summary counts but does not quote, beyond the episodes
+/// (see [`slim`]).
+const COUNTED: [&str; 3] = [keys::OTHER_FEELING, keys::OTHER_INTENT, keys::OTHER_ALTERNATIVE];
+
 /// What "only that the safety steps opened" lets through of an entry.
 fn steps_only(e: &Entry) -> Entry {
     Entry {
@@ -230,6 +279,10 @@ pub struct Options<'a> {
     pub threshold: u8,
     /// Every session day recorded; those in the period become ticks.
     pub sessions: &'a [NaiveDate],
+    /// The appendix of shared entries is made later, one entry at a time
+    /// ([`view`]), and the episodes from the whole entries
+    /// ([`episode_entries`]): the selection holds [`slim`] entries.
+    pub slim: bool,
 }
 
 impl Default for Options<'_> {
@@ -240,6 +293,7 @@ impl Default for Options<'_> {
             label: None,
             threshold: DEFAULT_THRESHOLD,
             sessions: &[],
+            slim: false,
         }
     }
 }
@@ -592,7 +646,7 @@ pub fn build_with(
         sessions: sessions.into_iter().collect(),
         episodes: episodes(&shared),
         measures: if brief { Vec::new() } else { measures(&shared) },
-        entries: if brief {
+        entries: if brief || options.slim {
             Vec::new()
         } else {
             shared.iter().map(|e| view(e)).collect()
@@ -1058,10 +1112,12 @@ fn guess(e: &Entry) -> Option<String> {
     }
 }
 
-/// Up to three: those the patient asked to bring (a topic), then the
-/// highest distress; shown oldest first. Safety-lane entries are not
-/// episodes: the safety section has them.
-fn episodes(shared: &[&Entry]) -> Vec<Episode> {
+/// The entries [`episodes`] shows: up to three, those the patient asked to
+/// bring (a topic), then the highest distress; oldest first. Safety-lane
+/// entries are not episodes: the safety section has them. Ranked only by
+/// what [`slim`] keeps, so that a summary read in two passes needs the
+/// whole of only these.
+pub fn episode_entries<'a>(shared: &[&'a Entry]) -> Vec<&'a Entry> {
     let peak = |e: &Entry| {
         e.rating(keys::ARRIVAL_DISTRESS)
             .max(e.rating(keys::AFTER_DISTRESS))
@@ -1078,6 +1134,12 @@ fn episodes(shared: &[&Entry]) -> Vec<Episode> {
     ranked.truncate(MAX_EPISODES);
     ranked.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
     ranked
+}
+
+/// The episodes of [`episode_entries`], from the whole entries.
+pub fn episodes(shared: &[&Entry]) -> Vec<Episode> {
+    let chosen = |e: &Entry| text(e, keys::SHARE_TOPIC).is_some();
+    episode_entries(shared)
         .into_iter()
         .map(|e| {
             let mut main: Vec<Feeling> = feelings(e)
@@ -1108,7 +1170,20 @@ fn episodes(shared: &[&Entry]) -> Vec<Episode> {
         .collect()
 }
 
-fn view(e: &Entry) -> EntryView {
+/// The appendix of shared entries when a summary is written one entry at a
+/// time ([`Options::slim`]): the entries of [`Summary::entries`], oldest
+/// first, each made when it is written.
+pub trait Appendix: Send + Sync + std::fmt::Debug {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The `i`-th entry, or why it cannot be shown.
+    fn view(&self, i: usize) -> Result<EntryView, String>;
+}
+
+/// An entry as the appendix of shared entries shows it.
+pub fn view(e: &Entry) -> EntryView {
     // "Include this entry...?" is yes for every entry here, and the lane's
     // sharing choice is "the whole entry": they say nothing.
     let answers: Vec<AnswerView> = e

@@ -384,6 +384,7 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
         entries: &entries,
         incomplete: !damaged.is_empty(),
         today: plan.today,
+        slim: false,
     };
     let folder = plan.out_dir.join(&job.label);
     let journal_owner = owner(&job.dir);
@@ -397,6 +398,7 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
         let Made {
             summary,
             unreplaced,
+            ..
         } = summarize(
             &view,
             Period {

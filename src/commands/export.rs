@@ -1,9 +1,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::config::Config;
@@ -14,7 +15,9 @@ use crate::prompt::{PromptError, Prompter};
 use crate::pseudonym::Pseudonyms;
 use crate::render::summary::{self as render, Format};
 use crate::sessions::{self, Sessions};
-use crate::store::{MAX_TEMPLATE_BYTES, Store, check_regular, read_limited, write_replace};
+use crate::store::{
+    MAX_TEMPLATE_BYTES, Store, check_regular, read_limited, write_replace, write_replace_with,
+};
 use crate::summary::{self, Period};
 
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
@@ -78,9 +81,12 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         _ => false,
     };
 
-    let loaded = store.load()?;
-    super::report_damaged(&loaded.damaged);
-    let entries: Vec<Entry> = loaded.entries.into_iter().map(|s| s.entry).collect();
+    // Two passes: the period's entries, read on every core and cut down
+    // to what the summary counts; then the shared entries again, one at a
+    // time as they are written. Only the files that can hold the period's
+    // entries are read.
+    let (entries, files, damaged) = read_period(&store, period, args.pseudonymize)?;
+    super::report_damaged(&damaged);
     if args.pseudonymize {
         super::plan::warn_config(ctx);
     }
@@ -89,13 +95,18 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         config: &ctx.config,
         sessions: &sessions,
         entries: &entries,
-        incomplete: !loaded.damaged.is_empty(),
+        incomplete: !damaged.is_empty(),
         today,
+        slim: true,
     };
     let Made {
-        summary,
+        mut summary,
         unreplaced,
+        prepare,
+        shared,
+        episodes,
     } = summarize(&journal, period, args.brief, args.pseudonymize);
+    drop(entries);
     if !unreplaced.is_empty() {
         eprintln!(
             "These look like names and were left as written; add them to [names] in {} to swap them: {}",
@@ -103,47 +114,98 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
             crate::text::Shown(&unreplaced.join(", "))
         );
     }
-    let template = template
-        .as_ref()
-        .map(|(name, source)| (name.as_str(), source.as_str()));
-    // `--ascii` was refused above for any format but text. The notes say
-    // what mentalog did to a clinic's template (put the safety section first).
-    let rendered = render::render(&summary, format, template, args.ascii)?;
-    for note in &rendered.notes {
-        eprintln!("Note: {}", crate::text::Shown(note));
-    }
-    let document = rendered.document;
+    let locate = |keys: &[(String, DateTime<FixedOffset>)]| -> Result<Vec<(PathBuf, u64)>> {
+        keys.iter()
+            .map(|k| {
+                files
+                    .get(k)
+                    .cloned()
+                    .ok_or_else(|| anyhow::anyhow!("entry {} was chosen but not read", k.0))
+            })
+            .collect()
+    };
+    let chosen = Reread {
+        files: locate(&episodes)?,
+        prepare,
+    };
+    let whole = (0..chosen.files.len())
+        .map(|i| chosen.entry(i))
+        .collect::<std::result::Result<Vec<Entry>, String>>()
+        .map_err(anyhow::Error::msg)?;
+    summary.episodes = summary::episodes(&whole.iter().collect::<Vec<_>>());
+    let appendix: Arc<dyn summary::Appendix> = Arc::new(Reread {
+        files: locate(&shared)?,
+        prepare: chosen.prepare,
+    });
 
-    match &args.out {
-        _ if args.preview => write_stdout(&document)?,
-        Some(path) => {
-            if ctx.interactive
-                && !args.yes
-                && !confirm(
-                    ctx.prompter.as_mut(),
-                    &summary,
-                    format,
-                    &document,
-                    path,
-                    replaces,
-                )?
-            {
-                // The person chose not to: nothing written, nothing failed.
-                eprintln!("Nothing was written.");
-                return Ok(());
+    let interactive_out = args.out.is_some() && !args.preview && ctx.interactive && !args.yes;
+    let to_terminal = (args.out.is_none() || args.preview)
+        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if template.is_some() || interactive_out || to_terminal {
+        // The whole document first: for a clinic's template (which sees
+        // every entry at once), to show it before writing, or to pass it
+        // through the gate to a terminal.
+        let rendered = match &template {
+            Some((name, source)) => {
+                summary.entries = (0..appendix.len())
+                    .map(|i| appendix.view(i))
+                    .collect::<std::result::Result<_, String>>()
+                    .map_err(anyhow::Error::msg)?;
+                render::render(&summary, format, Some((name, source)), args.ascii)?
             }
-            // Through a temp file beside it and a rename: a write that fails
-            // leaves the old file whole.
-            write_replace(path, document.as_bytes())?;
-            ctx.note(&format!("Wrote {}", path.display()));
+            None => render::render_streamed(&summary, format, &appendix, args.ascii)?,
+        };
+        for note in &rendered.notes {
+            eprintln!("Note: {}", crate::text::Shown(note));
         }
-        None => write_stdout(&document)?,
+        let document = rendered.document;
+        match &args.out {
+            _ if args.preview => write_stdout(&document)?,
+            Some(path) => {
+                if interactive_out
+                    && !confirm(
+                        ctx.prompter.as_mut(),
+                        &summary,
+                        &appendix,
+                        format,
+                        &document,
+                        path,
+                        replaces,
+                    )?
+                {
+                    // The person chose not to: nothing written, nothing failed.
+                    eprintln!("Nothing was written.");
+                    return Ok(());
+                }
+                // Through a temp file beside it and a rename: a write that
+                // fails leaves the old file whole.
+                write_replace(path, document.as_bytes())?;
+                ctx.note(&format!("Wrote {}", path.display()));
+            }
+            None => write_stdout(&document)?,
+        }
+    } else {
+        // Written as it is made: memory does not grow with the journal.
+        match &args.out {
+            Some(path) if !args.preview => {
+                write_replace_with(path, |out| {
+                    render::render_to(&summary, format, Some(&appendix), args.ascii, out)
+                })?;
+                ctx.note(&format!("Wrote {}", path.display()));
+            }
+            _ => {
+                let mut out =
+                    std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+                render::render_to(&summary, format, Some(&appendix), args.ascii, &mut out)?;
+                out.flush()?;
+            }
+        }
     }
-    super::skipped(&loaded.damaged)
+    super::skipped(&damaged)
 }
 
 /// One journal as read for a summary: its store (for the pack in use), its
-/// config, its sessions and every entry in it.
+/// config, its sessions and the entries of the period (or every entry).
 pub(super) struct Journal<'a> {
     pub store: &'a Store,
     pub config: &'a Config,
@@ -152,6 +214,9 @@ pub(super) struct Journal<'a> {
     /// Whether some entry files could not be read.
     pub incomplete: bool,
     pub today: NaiveDate,
+    /// The entries are [`summary::slim`] ones: the appendix and the
+    /// episodes are made later from the whole entries ([`Made::prepare`]).
+    pub slim: bool,
 }
 
 /// A summary, and the words that look like names but were left as written
@@ -159,6 +224,41 @@ pub(super) struct Journal<'a> {
 pub(super) struct Made {
     pub summary: summary::Summary,
     pub unreplaced: Vec<String>,
+    /// What was done to each entry before the summary saw it.
+    pub prepare: Prepare,
+    /// With [`Journal::slim`]: the shared entries (id and time, oldest
+    /// first) for the appendix, and those the episodes are made of.
+    pub shared: Vec<(String, DateTime<FixedOffset>)>,
+    pub episodes: Vec<(String, DateTime<FixedOffset>)>,
+}
+
+/// What is done to every entry a summary shows, before it sees it: plan
+/// openings dropped unless the person lets them leave, and names swapped
+/// with pseudonyms.
+pub(super) struct Prepare {
+    plan_openings: bool,
+    names: Option<Pseudonyms>,
+}
+
+impl Prepare {
+    pub fn apply(&self, e: &Entry) -> Entry {
+        let mut e = match &self.names {
+            Some(names) => names.entry(e),
+            None => e.clone(),
+        };
+        if !self.plan_openings {
+            e.plan_opened = None;
+        }
+        if let Some(names) = &self.names {
+            // The focus may name someone too: as each entry kept it, and
+            // in the framing of the question about it.
+            e.focus = e.focus.map(|f| names.apply(&f));
+            for a in e.answers.iter_mut().filter(|a| a.key == keys::FOCUS_ABOUT) {
+                a.framing = a.framing.as_deref().map(|f| names.apply(f));
+            }
+        }
+        e
+    }
 }
 
 /// The summary of `journal` over `period`: the one way a summary is made,
@@ -171,14 +271,7 @@ pub(super) fn summarize(
 ) -> Made {
     let config = journal.config;
     // What may be shown is decided there, and only there.
-    let mut selection = summary::select(journal.entries, period);
-    // Plan openings leave only while the person has that turned on.
-    if !config.share_plan_openings {
-        selection = selection.map(|e| Entry {
-            plan_opened: None,
-            ..e.clone()
-        });
-    }
+    let selection = summary::select(journal.entries, period);
     // The focus agreed now and the safety threshold in force: the
     // config's, else those of the pack in use. A pack that cannot be read
     // only means no focus and the default threshold here; `new` and `pack
@@ -192,30 +285,28 @@ pub(super) fn summarize(
         pack.as_ref()
             .map_or(summary::DEFAULT_THRESHOLD, |p| p.safety_threshold)
     });
+    let mut prepare = Prepare {
+        plan_openings: config.share_plan_openings,
+        names: None,
+    };
     let mut unreplaced = Vec::new();
     if pseudonymize {
         // Names come from what is shared and the config only, so that the
         // output never changes with the private entries.
         let names = Pseudonyms::new(selection.all(), &config.names);
         unreplaced = names.unreplaced(selection.shared());
-        // The focus may name someone too: now, as each entry kept it, and
-        // in the framing of the question about it.
+        // The focus agreed now may name someone too.
         focus = focus.map(|f| names.apply(&f));
-        selection = selection.map(|e| {
-            let mut e = names.entry(e);
-            e.focus = e.focus.map(|f| names.apply(&f));
-            for a in e.answers.iter_mut().filter(|a| a.key == keys::FOCUS_ABOUT) {
-                a.framing = a.framing.as_deref().map(|f| names.apply(f));
-            }
-            e
-        });
+        prepare.names = Some(names);
     }
+    let selection = selection.map(|e| prepare.apply(e));
     let options = summary::Options {
         focus: focus.as_deref(),
         brief,
         label: config.label.as_deref(),
         threshold,
         sessions: &journal.sessions.held,
+        slim: journal.slim,
     };
     let mut summary = summary::build_with(
         &selection,
@@ -227,11 +318,99 @@ pub(super) fn summarize(
     // Any unreadable file may have been in the period: the summary says it
     // may be incomplete, and stderr says which files.
     summary.incomplete = journal.incomplete;
+    let key = |e: &Entry| (e.id.clone(), e.created);
+    let (shared, episodes) = if journal.slim {
+        let shared: Vec<&Entry> = selection.shared().iter().collect();
+        (
+            if brief {
+                Vec::new()
+            } else {
+                shared.iter().map(|e| key(e)).collect()
+            },
+            summary::episode_entries(&shared)
+                .into_iter()
+                .map(key)
+                .collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Made {
         summary,
         unreplaced,
+        prepare,
+        shared,
+        episodes,
     }
 }
+
+/// The shared entries of a summary made from slim entries, read again one
+/// at a time as they are written, each checked to be the file chosen.
+#[derive(Debug)]
+struct Reread {
+    files: Vec<(PathBuf, u64)>,
+    prepare: Prepare,
+}
+
+impl std::fmt::Debug for Prepare {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepare")
+            .field("plan_openings", &self.plan_openings)
+            .field("names", &self.names.is_some())
+            .finish()
+    }
+}
+
+impl Reread {
+    fn entry(&self, i: usize) -> std::result::Result<Entry, String> {
+        let (path, digest) = &self.files[i];
+        crate::store::reread_entry(path, *digest)
+            .map(|e| self.prepare.apply(&e))
+            .map_err(|why| {
+                format!(
+                    "cannot read {} again: {why}",
+                    crate::text::OneLine(&path.display().to_string())
+                )
+            })
+    }
+}
+
+impl summary::Appendix for Reread {
+    fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    fn view(&self, i: usize) -> std::result::Result<summary::EntryView, String> {
+        self.entry(i).map(|e| summary::view(&e))
+    }
+}
+
+/// Reads the period's entries for a summary, keeping only what it can
+/// show, cut down ([`summary::slim`]) but with pseudonyms (which read the
+/// person's own words of every shared entry), and where each came from.
+fn read_period(
+    store: &Store,
+    period: Period,
+    pseudonymize: bool,
+) -> Result<(Vec<Entry>, Files, Vec<crate::store::Damaged>)> {
+    let (kept, damaged) = store.scan_window(period.since, Some(period.until), |read| {
+        let e = read.entry;
+        if !(e.shared || e.safety_shared) || !period.contains(&e) {
+            return None;
+        }
+        let e = if pseudonymize { e } else { summary::slim(e) };
+        Some((e, read.path, read.digest))
+    })?;
+    let mut entries = Vec::with_capacity(kept.len());
+    let mut files = Files::new();
+    for (e, path, digest) in kept {
+        files.insert((e.id.clone(), e.created), (path, digest));
+        entries.push(e);
+    }
+    Ok((entries, files, damaged))
+}
+
+type Files = std::collections::HashMap<(String, DateTime<FixedOffset>), (PathBuf, u64)>;
 
 /// Whether `--out` may write `path`: never into the data folder (the crisis
 /// plan, an entry, the sessions) or over the config file, and never over
@@ -318,6 +497,7 @@ fn write_stdout(document: &str) -> Result<()> {
 fn confirm(
     prompter: &mut dyn Prompter,
     summary: &summary::Summary,
+    appendix: &Arc<dyn summary::Appendix>,
     format: Format,
     document: &str,
     path: &Path,
@@ -326,7 +506,7 @@ fn confirm(
     const NOTHING: &str = "Nothing was written.";
     crate::signal::set_message(NOTHING);
     let shown = match format {
-        Format::Html => render::render(summary, Format::Text, None, false)?.document,
+        Format::Html => render::render_streamed(summary, Format::Text, appendix, false)?.document,
         _ => document.to_string(),
     };
     // A clinic's template or the journal may hold anything; the terminal

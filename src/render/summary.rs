@@ -5,17 +5,19 @@
 //! what a template sees; tests/it/templates.rs holds it to this file.
 
 use std::fmt::Write as _;
+use std::io;
+use std::sync::Arc;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate};
-use minijinja::value::{Serde, Value, ValueKind};
+use minijinja::value::{Enumerator, Object, ObjectRepr, Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-use crate::summary::{Period, Summary};
+use crate::summary::{Appendix, Period, Summary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -85,54 +87,46 @@ pub fn render(
     template: Option<(&str, &str)>,
     ascii: bool,
 ) -> Result<Rendered, TemplateError> {
-    if format == Format::Json {
-        let mut json = serde_json::to_string_pretty(summary)
-            .map_err(|e| TemplateError(format!("cannot encode the summary: {e}")))?;
-        json.push('\n');
+    let Some((shown, source)) = template else {
+        let mut bytes = Vec::new();
+        render_to(summary, format, None, ascii, &mut bytes)
+            .map_err(|e| TemplateError(format!("{e:#}")))?;
+        let document = String::from_utf8(bytes)
+            .map_err(|_| TemplateError("the summary is not UTF-8 text".into()))?;
         return Ok(Rendered {
-            document: json,
+            document,
             notes: Vec::new(),
         });
-    }
+    };
     let chart = (format == Format::Html).then(|| Value::from_safe_string(chart(summary)));
     let context = minijinja::context! { s => Value::from(Serde(summary)), chart => chart };
     let mut notes = Vec::new();
-    let document = match template {
-        None => render_with(
-            format,
-            format.builtin(),
-            format.template_name(),
-            context,
-            None,
-            None,
-        )?,
-        Some((shown, source)) => {
-            let safety = safety_block(format, context.clone())?;
-            let out = render_theirs(summary, format, shown, source, context, &safety)?;
-            // A reader must never take a partial or brief summary for a
-            // whole one, nor miss the safety section.
-            let mut first = Vec::new();
-            // What a reader can see: text inside comments does not count.
-            let seen = match format {
-                Format::Html | Format::Markdown => blank(&out, &[("<!--", "-->")]),
-                _ => out.clone(),
-            };
-            for (applies, notice) in [(summary.incomplete, INCOMPLETE), (summary.brief, BRIEF)] {
-                if applies && !seen.contains(notice) {
-                    first.push(match format {
-                        Format::Html => format!("<p class=\"notice\">{notice}</p>\n"),
-                        _ => format!("{notice}\n"),
-                    });
-                }
+    let document = {
+        let safety = safety_block(format, context.clone())?;
+        let out = render_theirs(summary, format, shown, source, context, &safety)?;
+        // A reader must never take a partial or brief summary for a
+        // whole one, nor miss the safety section.
+        let mut first = Vec::new();
+        // What a reader can see: text inside comments does not count.
+        let seen = match format {
+            Format::Html | Format::Markdown => blank(&out, &[("<!--", "-->")]),
+            _ => out.clone(),
+        };
+        for (applies, notice) in [(summary.incomplete, INCOMPLETE), (summary.brief, BRIEF)] {
+            if applies && !seen.contains(notice) {
+                first.push(match format {
+                    Format::Html => format!("<p class=\"notice\">{notice}</p>\n"),
+                    _ => format!("{notice}\n"),
+                });
             }
-            if !seen.contains(&safety) {
-                notes.push(format!(
-                    "the template {shown} leaves out the safety section, so mentalog put its own first; write {{{{ safety() }}}} in the template where it should go"
-                ));
-                first.push(safety);
-            }
-            put_first(format, out, &first)
         }
+        if !seen.contains(&safety) {
+            notes.push(format!(
+                "the template {shown} leaves out the safety section, so mentalog put its own first; write {{{{ safety() }}}} in the template where it should go"
+            ));
+            first.push(safety);
+        }
+        put_first(format, out, &first)
     };
     let document = if ascii && format == Format::Text {
         to_ascii(&document)
@@ -140,6 +134,237 @@ pub fn render(
         document
     };
     Ok(Rendered { document, notes })
+}
+
+/// The whole document in a built-in format, with the shared entries of
+/// `appendix` (see [`render_to`]).
+pub fn render_streamed(
+    summary: &Summary,
+    format: Format,
+    appendix: &Arc<dyn Appendix>,
+    ascii: bool,
+) -> anyhow::Result<Rendered> {
+    let mut bytes = Vec::new();
+    render_to(summary, format, Some(appendix), ascii, &mut bytes)?;
+    Ok(Rendered {
+        document: String::from_utf8(bytes)?,
+        notes: Vec::new(),
+    })
+}
+
+/// Writes the summary in a built-in format to `out` as it is made. With
+/// `appendix` (a summary made with [`crate::summary::Options::slim`]), the
+/// shared entries are made one at a time as they are written, so that
+/// memory does not grow with the journal; without it, they are
+/// `summary.entries`. The bytes are the same either way. `ascii` (text
+/// only) maps every character outside ASCII into it ([`to_ascii`]).
+pub fn render_to(
+    summary: &Summary,
+    format: Format,
+    appendix: Option<&Arc<dyn Appendix>>,
+    ascii: bool,
+    out: &mut dyn io::Write,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    const FAILED: &str = "cannot write the summary";
+    if format == Format::Json {
+        return json_to(summary, appendix, out).context(FAILED);
+    }
+    let base = Value::from(Serde(summary));
+    let lazy = appendix.map(|a| {
+        Arc::new(LazyEntries {
+            source: Arc::clone(a),
+            failed: std::sync::Mutex::new(None),
+        })
+    });
+    let s = match &lazy {
+        Some(lazy) => Value::from_object(WithEntries {
+            base,
+            entries: Value::from_dyn_object(Arc::clone(lazy)),
+        }),
+        None => base,
+    };
+    let chart = (format == Format::Html).then(|| Value::from_safe_string(chart(summary)));
+    let context = minijinja::context! { s => s, chart => chart };
+    let env = environment(None);
+    let tmpl = env
+        .template_from_named_str(format.template_name(), format.builtin())
+        .map_err(|e| TemplateError(format!("the built-in template cannot be used: {e}")))?;
+    let mut sink = Sink {
+        out,
+        ascii: ascii && format == Format::Text,
+        pending: Vec::new(),
+        last: None,
+        failed: None,
+    };
+    let rendered = tmpl.render_captured_to(context, &mut sink).map(|_| ());
+    // An entry that could not be shown says why, before anything else.
+    if let Some(why) = lazy.and_then(|l| l.failed.lock().ok().and_then(|mut f| f.take())) {
+        return Err(TemplateError(why).into());
+    }
+    if let Err(e) = rendered {
+        // The writer's own error, so that a closed pipe is seen as one.
+        return Err(match (e.kind(), sink.failed.take()) {
+            (ErrorKind::WriteFailure, Some(io)) => anyhow::Error::new(io).context(FAILED),
+            _ => TemplateError(format!("the built-in template cannot be used: {e}")).into(),
+        });
+    }
+    sink.finish().context(FAILED)
+}
+
+/// The JSON document, with the shared entries written one at a time where
+/// the model has none yet: the same bytes as the whole model pretty-printed
+/// (a JSON string never holds a raw line break, so indenting lines is safe).
+fn json_to(
+    summary: &Summary,
+    appendix: Option<&Arc<dyn Appendix>>,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
+    const SLOT: &str = "\n  \"entries\": []";
+    let (Some(appendix), Some(at)) = (appendix.filter(|a| !a.is_empty()), json.find(SLOT)) else {
+        out.write_all(json.as_bytes())?;
+        return out.write_all(b"\n");
+    };
+    let open = at + SLOT.len() - 1;
+    out.write_all(json[..open].as_bytes())?;
+    for i in 0..appendix.len() {
+        let view = appendix.view(i).map_err(io::Error::other)?;
+        let one = serde_json::to_string_pretty(&view).map_err(io::Error::other)?;
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        for (n, line) in one.lines().enumerate() {
+            if n > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"    ")?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    out.write_all(b"\n  ]")?;
+    out.write_all(json[open + 1..].as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// `s` with its shared entries made as a template reaches them.
+#[derive(Debug)]
+struct WithEntries {
+    base: Value,
+    entries: Value,
+}
+
+impl Object for WithEntries {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        if key.as_str() == Some("entries") {
+            return Some(self.entries.clone());
+        }
+        self.base.get_item(key).ok().filter(|v| !v.is_undefined())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        match self.base.try_iter() {
+            Ok(keys) => Enumerator::Values(keys.collect()),
+            Err(_) => Enumerator::Empty,
+        }
+    }
+}
+
+/// The shared entries, each made when a template reaches it. The first
+/// that cannot be shown is kept, and the summary fails with it.
+#[derive(Debug)]
+struct LazyEntries {
+    source: Arc<dyn Appendix>,
+    failed: std::sync::Mutex<Option<String>>,
+}
+
+impl Object for LazyEntries {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let i = key.as_usize()?;
+        if i >= self.source.len() {
+            return None;
+        }
+        match self.source.view(i) {
+            Ok(view) => Some(Value::from(Serde(view))),
+            Err(why) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    failed.get_or_insert(why);
+                }
+                None
+            }
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.source.len())
+    }
+}
+
+/// Where a built-in template writes: passes bytes on, remembers the last
+/// one (a summary ends with a line break), and with `ascii` maps whole
+/// lines to ASCII (what [`to_ascii`] does depends on the characters around
+/// each one, never across a line break).
+struct Sink<'a> {
+    out: &'a mut dyn io::Write,
+    ascii: bool,
+    pending: Vec<u8>,
+    last: Option<u8>,
+    /// The first write that failed (the template engine keeps only its kind).
+    failed: Option<io::Error>,
+}
+
+impl io::Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pass(buf).inspect_err(|e| {
+            if self.failed.is_none() {
+                self.failed = Some(io::Error::new(e.kind(), e.to_string()));
+            }
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl Sink<'_> {
+    fn pass(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let Some(&last) = buf.last() else {
+            return Ok(0);
+        };
+        self.last = Some(last);
+        if !self.ascii {
+            self.out.write_all(buf)?;
+            return Ok(buf.len());
+        }
+        self.pending.extend_from_slice(buf);
+        if let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') {
+            let lines: Vec<u8> = self.pending.drain(..=end).collect();
+            let text = String::from_utf8(lines).map_err(io::Error::other)?;
+            self.out.write_all(to_ascii(&text).as_bytes())?;
+        }
+        Ok(buf.len())
+    }
+
+    /// Writes what is held back and the closing line break, if missing.
+    fn finish(mut self) -> io::Result<()> {
+        if self.last != Some(b'\n') {
+            self.pending.push(b'\n');
+        }
+        if !self.pending.is_empty() {
+            let text =
+                String::from_utf8(std::mem::take(&mut self.pending)).map_err(io::Error::other)?;
+            let text = if self.ascii { to_ascii(&text) } else { text };
+            self.out.write_all(text.as_bytes())?;
+        }
+        self.out.flush()
+    }
 }
 
 /// Renders a clinic's template on a thread of its own, so that a template

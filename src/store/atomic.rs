@@ -74,6 +74,33 @@ pub fn write_replace_via(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<()
     write(Some(tmp_dir), path, bytes, true)
 }
 
+/// Like [`write_replace`], with the bytes written by `fill` as they are
+/// made (a summary of years of entries is never held whole): the old file
+/// stays whole until `fill` has succeeded and the new one is on disk.
+pub fn write_replace_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let fail = || format!("cannot write {}", path.display());
+    let mut tmp = locked_temp_file(dir).with_context(fail)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut tmp);
+        fill(&mut out).with_context(fail)?;
+        out.flush().with_context(fail)?;
+    }
+    tmp.as_file().sync_all().with_context(fail)?;
+    match tmp.persist(path) {
+        // The handle (and its lock) goes now.
+        Ok(file) => drop(file),
+        Err(e) => return Err(e.error).with_context(fail),
+    }
+    sync_dir(dir).with_context(fail)
+}
+
 fn write(tmp_dir: Option<&Path>, path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
     let dir = path
         .parent()

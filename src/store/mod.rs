@@ -31,7 +31,7 @@ use chrono::NaiveDate;
 
 pub use atomic::{
     create_private_dir_all, remove_stale, write_new, write_new_via, write_replace,
-    write_replace_via,
+    write_replace_via, write_replace_with,
 };
 pub use limits::{
     MAX_CONFIG_BYTES, MAX_ENTRY_BYTES, MAX_PACK_BYTES, MAX_TEMPLATE_BYTES, check_regular,
@@ -323,14 +323,68 @@ impl Store {
     /// it is: [`Store::load`] reports those that are not entries), in no
     /// particular order. Fails when the data folder does not exist.
     pub fn entry_files(&self) -> Result<Vec<PathBuf>> {
-        self.require_journal()?;
+        Ok(self
+            .entry_names(None, None)?
+            .into_iter()
+            .map(|f| f.path)
+            .collect())
+    }
+
+    /// The `*.json` names in the month folders that can hold entries
+    /// written from `since` to `until` (either open, a day's margin
+    /// included by the caller), with what the folder listing says each is:
+    /// no file is looked at one by one. A folder whose name is not a year
+    /// or a month is listed whatever the window, so that what it holds is
+    /// read, and reported.
+    fn entry_names(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+    ) -> Result<Vec<Found>> {
         let mut files = Vec::new();
-        for year in subdirs(&self.entries_dir())? {
-            for month in subdirs(&year)? {
-                files.extend(json_files(&month)?);
-            }
+        for month in self.months(since, until)? {
+            json_files(&month.path, &mut files)?;
         }
         Ok(files)
+    }
+
+    /// The month folders (`entries/YYYY/MM`) that overlap `since..=until`,
+    /// newest name first; folders with other names come first.
+    fn months(&self, since: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<Vec<Month>> {
+        self.require_journal()?;
+        let mut months = Vec::new();
+        for year in subdirs(&self.entries_dir())? {
+            for path in subdirs(&year)? {
+                let first = month_start(&year, &path);
+                if let Some(first) = first {
+                    let last = first
+                        .checked_add_months(chrono::Months::new(1))
+                        .and_then(|d| d.pred_opt())
+                        .unwrap_or(NaiveDate::MAX);
+                    if since.is_some_and(|s| last < s) || until.is_some_and(|u| first > u) {
+                        continue;
+                    }
+                }
+                months.push(Month {
+                    first: first.unwrap_or(NaiveDate::MAX),
+                    path,
+                });
+            }
+        }
+        months.sort_by(|a, b| (b.first, &b.path).cmp(&(a.first, &a.path)));
+        Ok(months)
+    }
+
+    /// Whether any month folder holds a `*.json` name; stops at the first.
+    fn any_entry_file(&self) -> Result<bool> {
+        for month in self.months(None, None)? {
+            let mut found = Vec::new();
+            json_files(&month.path, &mut found)?;
+            if !found.is_empty() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The entry in the file with the latest name, which is the newest but
@@ -338,26 +392,31 @@ impl Store {
     /// zones (names carry each entry's own local time). Reads one file, not
     /// the journal; `None` when there is none or it cannot be read.
     pub fn newest_entry(&self) -> Result<Option<Entry>> {
-        let newest = self
-            .entry_files()?
-            .into_iter()
-            .max_by(|a, b| a.file_name().cmp(&b.file_name()));
-        Ok(newest.and_then(|path| read_entry(&path).ok()))
+        for month in self.months(None, None)? {
+            let mut found = Vec::new();
+            json_files(&month.path, &mut found)?;
+            if let Some(newest) = found.into_iter().max_by(|a, b| a.path.cmp(&b.path)) {
+                return Ok(read_found(&newest).ok());
+            }
+        }
+        Ok(None)
     }
 
-    /// Reads every entry, newest first. Damaged files (and anything else
-    /// named `*.json` there, such as a FIFO or a dangling link) are
-    /// reported, not fatal. Fails when the data folder does not exist.
+    /// Reads every entry, newest first, on every core. Damaged files (and
+    /// anything else named `*.json` there, such as a FIFO or a dangling
+    /// link) are reported, not fatal. Fails when the data folder does not
+    /// exist.
     pub fn load(&self) -> Result<Loaded> {
-        self.load_files(self.entry_files()?)
+        Ok(read_all(self.entry_names(None, None)?))
     }
 
     /// The entries written from `since` to `until` (days, both included,
     /// either open), newest first, at most `limit` of them, reading only the
-    /// files whose names can hold them. Names carry each entry's own local
-    /// time, so a day's margin is read at each edge and the exact choice is
-    /// made on the entries. Damaged files among those read are in
-    /// `damaged`; `any` says whether the journal has any entry file at all.
+    /// month folders and files whose names can hold them. Names carry each
+    /// entry's own local time, so a day's margin is read at each edge and
+    /// the exact choice is made on the entries. Damaged files among those
+    /// read are in `damaged`; `any` says whether the journal has any entry
+    /// file at all.
     pub fn load_window(
         &self,
         since: Option<NaiveDate>,
@@ -365,60 +424,24 @@ impl Store {
         limit: Option<usize>,
     ) -> Result<Window> {
         let margin = chrono::Duration::days(1);
-        let mut files: Vec<(NaiveDate, PathBuf)> = self
-            .entry_files()?
-            .into_iter()
-            .map(|path| {
-                let day = path
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .and_then(|n| n.get(..10))
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-                // A name that is not an entry's is read, so it is reported.
-                (day.unwrap_or(NaiveDate::MAX), path)
-            })
-            .collect();
-        let any = !files.is_empty();
-        files.retain(|(day, _)| {
-            *day == NaiveDate::MAX
-                || (since.is_none_or(|s| *day >= s - margin)
-                    && until.is_none_or(|u| *day <= u + margin))
-        });
-        files.sort_by(|a, b| b.cmp(a));
+        let from = since.map(|s| s - margin);
+        let to = until.map(|u| u + margin);
         let in_window = |e: &Entry| {
             let day = e.created.date_naive();
             since.is_none_or(|s| day >= s) && until.is_none_or(|u| day <= u)
         };
-        let mut loaded = Loaded::default();
-        let mut kept = 0usize;
-        let mut nth_day: Option<NaiveDate> = None;
-        for (day, path) in files {
-            // Enough read: the newest `limit` are settled once the names
-            // are more than the margin older than the last of them.
-            if let (Some(limit), Some(nth)) = (limit, nth_day)
-                && kept >= limit
-                && day != NaiveDate::MAX
-                // Two days: offsets from -12 to +14 hours put an entry's
-                // instant up to 26 hours from its local day.
-                && day < nth - chrono::Duration::days(2)
-            {
-                break;
+        let named_in = |f: &Found| {
+            let day = f.day();
+            day == NaiveDate::MAX || (from.is_none_or(|s| day >= s) && to.is_none_or(|u| day <= u))
+        };
+        let mut loaded = match limit {
+            None => {
+                let mut files = self.entry_names(from, to)?;
+                files.retain(named_in);
+                read_all(files)
             }
-            match read_entry(&path) {
-                Ok(entry) => {
-                    if in_window(&entry) {
-                        kept += 1;
-                        // The day of the limit-th entry read: every file
-                        // still unread is named for that day or earlier.
-                        if limit == Some(kept) {
-                            nth_day = Some(entry.created.date_naive());
-                        }
-                    }
-                    loaded.entries.push(Stored { path, entry });
-                }
-                Err(reason) => loaded.damaged.push(Damaged { path, reason }),
-            }
-        }
+            Some(limit) => self.read_newest(from, to, limit, &named_in, &in_window)?,
+        };
         loaded.entries.retain(|s| in_window(&s.entry));
         loaded
             .entries
@@ -427,21 +450,119 @@ impl Store {
             loaded.entries.truncate(limit);
         }
         loaded.damaged.sort_by(|a, b| a.path.cmp(&b.path));
+        let any =
+            !loaded.entries.is_empty() || !loaded.damaged.is_empty() || self.any_entry_file()?;
         Ok(Window { loaded, any })
     }
 
-    fn load_files(&self, files: Vec<PathBuf>) -> Result<Loaded> {
-        let mut loaded = Loaded::default();
-        for path in files {
-            match read_entry(&path) {
-                Ok(entry) => loaded.entries.push(Stored { path, entry }),
-                Err(reason) => loaded.damaged.push(Damaged { path, reason }),
+    /// Calls `keep` with every entry whose file is named within a day of
+    /// `since..=until` (either open), on every core, and gathers what it
+    /// returns, in no particular order; damaged files are reported, sorted.
+    /// Nothing read is held beyond what `keep` returns, so a journal of
+    /// any size costs the memory of what is kept.
+    pub fn scan_window<T: Send>(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+        keep: impl Fn(Scanned) -> Option<T> + Sync,
+    ) -> Result<(Vec<T>, Vec<Damaged>)> {
+        use rayon::prelude::*;
+        let margin = chrono::Duration::days(1);
+        let from = since.map(|s| s - margin);
+        let to = until.map(|u| u + margin);
+        let mut files = self.entry_names(from, to)?;
+        files.retain(|f| {
+            let day = f.day();
+            day == NaiveDate::MAX || (from.is_none_or(|s| day >= s) && to.is_none_or(|u| day <= u))
+        });
+        let read: Vec<std::result::Result<Option<T>, Damaged>> = files
+            .into_par_iter()
+            .map(
+                |f| match read_found_bytes(&f).and_then(|b| Ok((digest(&b), parse_entry(&b)?))) {
+                    Ok((digest, entry)) => Ok(keep(Scanned {
+                        path: f.path,
+                        digest,
+                        entry,
+                    })),
+                    Err(reason) => Err(Damaged {
+                        path: f.path,
+                        reason,
+                    }),
+                },
+            )
+            .collect();
+        let mut kept = Vec::new();
+        let mut damaged = Vec::new();
+        for r in read {
+            match r {
+                Ok(Some(t)) => kept.push(t),
+                Ok(None) => {}
+                Err(d) => damaged.push(d),
             }
         }
-        loaded
-            .entries
-            .sort_by(|a, b| (b.entry.created, &b.entry.id).cmp(&(a.entry.created, &a.entry.id)));
-        loaded.damaged.sort_by(|a, b| a.path.cmp(&b.path));
+        damaged.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((kept, damaged))
+    }
+
+    /// Reads files newest name first, month folder by month folder, until
+    /// the newest `limit` entries in the window are settled: once the names
+    /// left are more than two days older than the `limit`-th entry read
+    /// (offsets from -12 to +14 hours put an entry's instant up to 26 hours
+    /// from its local day).
+    fn read_newest(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        limit: usize,
+        named_in: &dyn Fn(&Found) -> bool,
+        in_window: &dyn Fn(&Entry) -> bool,
+    ) -> Result<Loaded> {
+        let settled = |kept: usize, nth: Option<NaiveDate>, day: NaiveDate| {
+            kept >= limit && nth.is_some_and(|nth| day < nth - chrono::Duration::days(2))
+        };
+        let mut loaded = Loaded::default();
+        let mut kept = 0usize;
+        let mut nth_day: Option<NaiveDate> = None;
+        for month in self.months(from, to)? {
+            // The newest name a month can hold is before its end.
+            if month.first != NaiveDate::MAX {
+                let last = month.first + chrono::Duration::days(31);
+                if settled(kept, nth_day, last) {
+                    break;
+                }
+            }
+            let mut files = Vec::new();
+            json_files(&month.path, &mut files)?;
+            files.retain(|f| named_in(f));
+            files.sort_by(|a, b| (b.day(), &b.path).cmp(&(a.day(), &a.path)));
+            for found in files {
+                let day = found.day();
+                if day != NaiveDate::MAX && settled(kept, nth_day, day) {
+                    break;
+                }
+                match read_found(&found) {
+                    Ok(entry) => {
+                        if in_window(&entry) {
+                            kept += 1;
+                            // The day of the limit-th entry read: every
+                            // file still unread is named for that day or
+                            // earlier.
+                            if kept == limit {
+                                nth_day = Some(entry.created.date_naive());
+                            }
+                        }
+                        loaded.entries.push(Stored {
+                            path: found.path,
+                            entry,
+                        });
+                    }
+                    Err(reason) => loaded.damaged.push(Damaged {
+                        path: found.path,
+                        reason,
+                    }),
+                }
+            }
+        }
         Ok(loaded)
     }
 
@@ -450,12 +571,9 @@ impl Store {
     pub fn find(&self, prefix: &str) -> Result<Loaded> {
         let prefix = prefix.to_ascii_lowercase();
         let short = short_id(&prefix).to_string();
-        let files = self
-            .entry_files()?
-            .into_iter()
-            .filter(|p| file_short_id(p).is_some_and(|s| s.starts_with(&short)))
-            .collect();
-        let mut loaded = self.load_files(files)?;
+        let mut files = self.entry_names(None, None)?;
+        files.retain(|f| file_short_id(&f.path).is_some_and(|s| s.starts_with(&short)));
+        let mut loaded = read_all(files);
         loaded.entries.retain(|s| s.entry.id.starts_with(&prefix));
         Ok(loaded)
     }
@@ -521,7 +639,9 @@ impl Store {
     pub fn drafts(&self) -> Result<(Vec<Draft>, Vec<Damaged>)> {
         let mut drafts = Vec::new();
         let mut damaged = Vec::new();
-        for path in json_files(&self.drafts_dir())? {
+        let mut files = Vec::new();
+        json_files(&self.drafts_dir(), &mut files)?;
+        for Found { path, .. } in files {
             let read = read_checked(&path, MAX_DRAFT_BYTES)
                 .and_then(|b| serde_json::from_slice::<Draft>(&b).map_err(|e| e.to_string()));
             match read {
@@ -580,9 +700,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     Ok(json)
 }
 
-/// Reads and checks one entry file; the error says what is wrong with it.
-/// Anything but a regular file of at most [`MAX_ENTRY_BYTES`] is refused
-/// before it is opened, so a FIFO never blocks and a huge file costs nothing.
 /// What [`Store::load_window`] read.
 pub struct Window {
     pub loaded: Loaded,
@@ -590,11 +707,162 @@ pub struct Window {
     pub any: bool,
 }
 
+/// Reads and checks one entry file; the error says what is wrong with it.
+/// Anything but a regular file of at most [`MAX_ENTRY_BYTES`] is refused
+/// before it is opened, so a FIFO never blocks and a huge file costs nothing.
 pub fn read_entry(path: &Path) -> std::result::Result<Entry, String> {
-    let bytes = read_checked(path, MAX_ENTRY_BYTES)?;
-    let entry: Entry = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    parse_entry(&read_checked(path, MAX_ENTRY_BYTES)?)
+}
+
+fn parse_entry(bytes: &[u8]) -> std::result::Result<Entry, String> {
+    let entry: Entry = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
     entry.check()?;
     Ok(entry)
+}
+
+/// Reads `found` as [`read_entry`] does, without looking at the file first
+/// when the folder listing already says it is a regular file: opened
+/// without following a link and without blocking, read up to the limit.
+/// Anything odd on the way (it was replaced meanwhile, say) takes the
+/// careful path.
+fn read_found(found: &Found) -> std::result::Result<Entry, String> {
+    parse_entry(&read_found_bytes(found)?)
+}
+
+fn read_found_bytes(found: &Found) -> std::result::Result<Vec<u8>, String> {
+    if !found.regular {
+        return read_checked(&found.path, MAX_ENTRY_BYTES);
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let Ok(file) = options.open(&found.path) else {
+        return read_checked(&found.path, MAX_ENTRY_BYTES);
+    };
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    io::Read::read_to_end(&mut io::Read::take(file, MAX_ENTRY_BYTES + 1), &mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_ENTRY_BYTES {
+        return Err(limits::too_large(MAX_ENTRY_BYTES));
+    }
+    Ok(bytes)
+}
+
+/// An entry as [`Store::scan_window`] read it: where, a digest of its
+/// bytes (to read it again later and know it is the same), and what it holds.
+pub struct Scanned {
+    pub path: PathBuf,
+    pub digest: u64,
+    pub entry: Entry,
+}
+
+/// Reads the entry at `path` again, as [`Store::scan_window`] gave it, and
+/// fails when its bytes are no longer those of `digest` (it was shared or
+/// made private meanwhile, say): what is shown later must be what was
+/// chosen earlier.
+pub fn reread_entry(path: &Path, digest: u64) -> std::result::Result<Entry, String> {
+    let bytes = read_checked(path, MAX_ENTRY_BYTES)?;
+    if self::digest(&bytes) != digest {
+        return Err("it changed while it was being read; run the command again".into());
+    }
+    parse_entry(&bytes)
+}
+
+/// A fast digest of a file's bytes, to tell whether it changed between two
+/// reads by the same command (not a checksum against tampering).
+fn digest(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+        h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(29);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Reads every file in `files` on every core; newest first, in the same
+/// order whatever the threads did.
+fn read_all(files: Vec<Found>) -> Loaded {
+    use rayon::prelude::*;
+    let read: Vec<(PathBuf, std::result::Result<Entry, String>)> = files
+        .into_par_iter()
+        .map(|f| {
+            let entry = read_found(&f);
+            (f.path, entry)
+        })
+        .collect();
+    let mut loaded = Loaded::default();
+    for (path, read) in read {
+        match read {
+            Ok(entry) => loaded.entries.push(Stored { path, entry }),
+            Err(reason) => loaded.damaged.push(Damaged { path, reason }),
+        }
+    }
+    loaded
+        .entries
+        .sort_by(|a, b| (b.entry.created, &b.entry.id).cmp(&(a.entry.created, &a.entry.id)));
+    loaded.damaged.sort_by(|a, b| a.path.cmp(&b.path));
+    loaded
+}
+
+/// A `*.json` name where entries are kept, and whether the folder listing
+/// says it is a regular file (a link, a FIFO or anything else is looked at
+/// before it is opened).
+struct Found {
+    path: PathBuf,
+    regular: bool,
+}
+
+impl Found {
+    /// The day in the name (`YYYY-MM-DD...`), or `NaiveDate::MAX` for a
+    /// name that is not an entry's, so that it is read and reported.
+    fn day(&self) -> NaiveDate {
+        self.path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(name_day)
+            .unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// A month folder where entries are kept; `first` is its first day, or
+/// `NaiveDate::MAX` when its name is not `YYYY/MM`.
+struct Month {
+    first: NaiveDate,
+    path: PathBuf,
+}
+
+/// The day `YYYY-MM-DD` a name starts with, without a format parser.
+fn name_day(name: &str) -> Option<NaiveDate> {
+    let b = name.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// The first day of the month folder `year/month`, when both are named as
+/// mentalog names them.
+fn month_start(year: &Path, month: &Path) -> Option<NaiveDate> {
+    let digits = |p: &Path, n: usize| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .filter(|s| s.len() == n && s.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|s| s.parse::<u32>().ok())
+    };
+    NaiveDate::from_ymd_opt(digits(year, 4)? as i32, digits(month, 2)?, 1)
 }
 
 /// The bytes of the regular file `path` of at most `max` bytes, or why not.
@@ -612,33 +880,47 @@ fn file_short_id(path: &Path) -> Option<&str> {
     path.file_stem()?.to_str()?.rsplit('-').next()
 }
 
+/// The folders in `dir`, by what the listing says (a link is followed).
 fn subdirs(dir: &Path) -> Result<Vec<PathBuf>> {
-    Ok(read_dir(dir)?.into_iter().filter(|p| p.is_dir()).collect())
+    let mut dirs = Vec::new();
+    for_each_in(dir, |entry, file_type| {
+        let path = entry.path();
+        if file_type.is_dir() || (file_type.is_symlink() && path.is_dir()) {
+            dirs.push(path);
+        }
+    })?;
+    Ok(dirs)
 }
 
 /// The names ending in `.json` in `dir`, whatever they are (a folder, a
 /// FIFO, a dangling link: the reader reports them), skipping hidden ones
 /// (unfinished atomic writes of older versions).
-fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    Ok(read_dir(dir)?
-        .into_iter()
-        .filter(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default();
-            !name.starts_with('.') && name.ends_with(".json")
-        })
-        .collect())
+fn json_files(dir: &Path, files: &mut Vec<Found>) -> Result<()> {
+    for_each_in(dir, |entry, file_type| {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.starts_with('.') && name.ends_with(".json") {
+            files.push(Found {
+                path: entry.path(),
+                regular: file_type.is_file(),
+            });
+        }
+    })
 }
 
-fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
-    match fs::read_dir(dir) {
-        Ok(rd) => rd
-            .map(|e| e.map(|e| e.path()))
-            .collect::<io::Result<Vec<_>>>()
-            .with_context(|| format!("cannot read the folder {}", dir.display())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e).with_context(|| format!("cannot read the folder {}", dir.display())),
+/// Calls `f` with each entry of `dir` and its type as the listing gives
+/// it; a folder that does not exist holds nothing.
+fn for_each_in(dir: &Path, mut f: impl FnMut(&fs::DirEntry, fs::FileType)) -> Result<()> {
+    let what = || format!("cannot read the folder {}", dir.display());
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(what),
+    };
+    for entry in rd {
+        let entry = entry.with_context(what)?;
+        let file_type = entry.file_type().with_context(what)?;
+        f(&entry, file_type);
     }
+    Ok(())
 }

@@ -1806,9 +1806,11 @@ fn a_summary_with_files_skipped_says_it_may_be_incomplete_in_every_format() {
         "{out}"
     );
 
-    // A damaged file, dated outside the period even: it could be anything.
+    // A damaged file named for a day of the period: it could be anything.
+    // (One named outside the period is not read: `mentalog check` finds it.)
     let dir = sb.entry_files()[0].parent().unwrap().to_path_buf();
-    std::fs::write(dir.join("2026-01-01T10-00-00-bad00000.json"), "{ not json").unwrap();
+    assert!(dir.ends_with("2026/03"), "{}", dir.display());
+    std::fs::write(dir.join("2026-03-15T10-00-00-bad00000.json"), "{ not json").unwrap();
     for (format, before) in FORMATS.iter().zip(&whole) {
         let (code, out, err) = run(&sb, &["--format", format]);
         assert_eq!(code, Some(3), "{format}: {err}");
