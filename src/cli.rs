@@ -195,7 +195,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// One JSON object per problem on standard output (path, problem), for scripts
+    /// One JSON object per problem on standard output (path, problem, kind), for scripts
     #[arg(long)]
     pub json: bool,
 }

@@ -176,7 +176,11 @@ pub fn slim(mut e: Entry) -> Entry {
 
 /// The answers a summary counts but does not quote, beyond the episodes
 /// (see [`slim`]).
-const COUNTED: [&str; 3] = [keys::OTHER_FEELING, keys::OTHER_INTENT, keys::OTHER_ALTERNATIVE];
+const COUNTED: [&str; 3] = [
+    keys::OTHER_FEELING,
+    keys::OTHER_INTENT,
+    keys::OTHER_ALTERNATIVE,
+];
 
 /// What "only that the safety steps opened" lets through of an entry.
 fn steps_only(e: &Entry) -> Entry {
@@ -1325,6 +1329,119 @@ mod tests {
             contacts: true,
         });
         e
+    }
+
+    #[test]
+    fn a_summary_of_slim_entries_is_the_summary_of_whole_ones_but_for_appendix_and_episodes() {
+        use crate::entry::LaneShare;
+        let whole_entry = |i: u32, topic: bool, about_focus: bool| {
+            let mut answers = vec![
+                rating(keys::ARRIVAL_DISTRESS, (i % 11) as u8),
+                safety(if i.is_multiple_of(4) {
+                    "not sure"
+                } else {
+                    "no"
+                }),
+                text(
+                    keys::WHAT_HAPPENED,
+                    &format!("Moment {i}: at Karl's, a long story."),
+                ),
+                text(keys::TURNING_POINT, "Just before."),
+                feelings(&[("hurt", (i % 10) as u8), ("angry", 3)]),
+                text(
+                    keys::OTHER_WHO,
+                    if i.is_multiple_of(2) {
+                        "Karl"
+                    } else {
+                        "my sister"
+                    },
+                ),
+                text(
+                    keys::OTHER_FEELING,
+                    if i.is_multiple_of(3) { "  " } else { "Tired." },
+                ),
+                text(keys::OTHER_INTENT, "To rest."),
+                text(
+                    keys::OTHER_ALTERNATIVE,
+                    if i.is_multiple_of(5) {
+                        ""
+                    } else {
+                        "Maybe busy."
+                    },
+                ),
+                rating(keys::OTHER_CERTAINTY, (i % 10) as u8),
+                rating(keys::AFTER_DISTRESS, (i % 7) as u8),
+                text(keys::AFTER_SHIFT, "A little."),
+                answer(keys::SHARE_INCLUDE, Kind::YesNo, Value::Bool(true)),
+            ];
+            if topic {
+                answers.push(text(keys::SHARE_TOPIC, &format!("Topic {i}")));
+            }
+            if about_focus {
+                answers.retain(|a| a.key != keys::WHAT_HAPPENED);
+                answers.insert(0, text("own.first", "Words of my own first."));
+                answers.push(answer(keys::FOCUS_ABOUT, Kind::YesNo, Value::Bool(true)));
+            }
+            let mut e = entry(
+                &format!("{i:08x}"),
+                &format!("2026-03-{:02}T10:00:00+01:00", 1 + i % 28),
+                true,
+                answers,
+            );
+            if i.is_multiple_of(3) {
+                e.nudge = Some(NudgeRecord {
+                    id: "n".into(),
+                    text: "Another guess?".into(),
+                    answer: Some("Worried, perhaps.".into()),
+                    after: Some(keys::OTHER_FEELING.into()),
+                    shown_after: None,
+                });
+            }
+            e.focus = about_focus.then(|| "Saying no".to_string());
+            e.plan_opened = (i.is_multiple_of(6)).then_some(i);
+            e.distress_rose = i.is_multiple_of(7);
+            e
+        };
+        let mut whole: Vec<Entry> = (0..40)
+            .map(|i| whole_entry(i, i % 3 == 1, i % 8 == 2))
+            .collect();
+        whole.push(lane(
+            "1a1e0001",
+            "2026-03-09T23:00:00+01:00",
+            LaneShare::StepsOnly,
+        ));
+        whole.push(lane(
+            "1a1e0002",
+            "2026-03-10T23:00:00+01:00",
+            LaneShare::Whole,
+        ));
+        let options = Options {
+            focus: Some("Saying no"),
+            ..Options::default()
+        };
+        let summary = |entries: &[Entry]| {
+            let mut s = build_with(&select(entries, march()), march(), None, false, &options);
+            s.entries.clear();
+            s.episodes.clear();
+            serde_json::to_value(&s).unwrap()
+        };
+        let slim_entries: Vec<Entry> = whole.iter().cloned().map(slim).collect();
+        assert!(
+            slim_entries.iter().map(|e| e.answers.len()).sum::<usize>()
+                < whole.iter().map(|e| e.answers.len()).sum::<usize>(),
+            "slim keeps less"
+        );
+        assert_eq!(summary(&slim_entries), summary(&whole));
+        // The episodes are ranked alike, and made whole from the whole entries.
+        let shared = |list: &[Entry]| -> Vec<String> {
+            let sel = select(list, march());
+            let refs: Vec<&Entry> = sel.shared().iter().collect();
+            episode_entries(&refs)
+                .iter()
+                .map(|e| e.id.clone())
+                .collect()
+        };
+        assert_eq!(shared(&slim_entries), shared(&whole));
     }
 
     fn march() -> Period {

@@ -23,6 +23,10 @@ pub struct OneLine<'a>(pub &'a str);
 
 /// `s` sanitised, as an owned string.
 pub fn clean(s: &str) -> String {
+    // Most text is printable ASCII and lines: nothing to take out.
+    if s.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n')) {
+        return s.to_owned();
+    }
     Shown(s).to_string()
 }
 
@@ -132,6 +136,10 @@ fn sanitise(s: &str, mut emit: impl FnMut(char) -> fmt::Result) -> fmt::Result {
 /// but the joiners, or a tag character (some of U+E0000–E007F are
 /// unassigned rather than Cf, and all of them hide text).
 fn hidden(c: char) -> bool {
+    // Below U+00AD (the first format character) only controls hide.
+    if c < '\u{ad}' {
+        return c.is_control();
+    }
     c.is_control()
         || ('\u{e0000}'..='\u{e007f}').contains(&c)
         || (c.general_category() == GeneralCategory::Format

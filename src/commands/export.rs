@@ -127,6 +127,7 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     let chosen = Reread {
         files: locate(&episodes)?,
         prepare,
+        ahead: Default::default(),
     };
     let whole = (0..chosen.files.len())
         .map(|i| chosen.entry(i))
@@ -136,6 +137,7 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     let appendix: Arc<dyn summary::Appendix> = Arc::new(Reread {
         files: locate(&shared)?,
         prepare: chosen.prepare,
+        ahead: Default::default(),
     });
 
     let interactive_out = args.out.is_some() && !args.preview && ctx.interactive && !args.yes;
@@ -344,13 +346,21 @@ pub(super) fn summarize(
     }
 }
 
-/// The shared entries of a summary made from slim entries, read again one
-/// at a time as they are written, each checked to be the file chosen.
+/// The shared entries of a summary made from slim entries, read again as
+/// they are written, each checked to be the file chosen: a few dozen at a
+/// time, on every core, while the writer waits for the first of them.
 #[derive(Debug)]
 struct Reread {
     files: Vec<(PathBuf, u64)>,
     prepare: Prepare,
+    /// The entries read ahead: the index of the first, and each one's view.
+    ahead: std::sync::Mutex<(usize, Vec<Option<ReadView>>)>,
 }
+
+type ReadView = std::result::Result<summary::EntryView, String>;
+
+/// How many entries are read ahead at once.
+const AHEAD: usize = 64;
 
 impl std::fmt::Debug for Prepare {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -380,8 +390,26 @@ impl summary::Appendix for Reread {
         self.files.len()
     }
 
-    fn view(&self, i: usize) -> std::result::Result<summary::EntryView, String> {
-        self.entry(i).map(|e| summary::view(&e))
+    fn view(&self, i: usize) -> ReadView {
+        use rayon::prelude::*;
+        let mut ahead = self
+            .ahead
+            .lock()
+            .map_err(|_| "the entries read ahead were lost".to_string())?;
+        let (first, views) = &mut *ahead;
+        if let Some(view) = i.checked_sub(*first).and_then(|k| views.get_mut(k)?.take()) {
+            return view;
+        }
+        let end = (i + AHEAD).min(self.files.len());
+        *first = i;
+        *views = (i..end)
+            .into_par_iter()
+            .map(|j| Some(self.entry(j).map(|e| summary::view(&e))))
+            .collect();
+        views
+            .first_mut()
+            .and_then(Option::take)
+            .unwrap_or_else(|| Err(format!("entry {i} of the summary is not there")))
     }
 }
 

@@ -88,7 +88,7 @@ fn measures_due(store: &Store, pack: &Pack, now: DateTime<FixedOffset>) -> BTree
     };
     let mut recent: Vec<Entry> = Vec::new();
     if store.entries_dir().is_dir() {
-        for path in store.entry_files().unwrap_or_default() {
+        for path in store.entry_files_since(oldest.date()).unwrap_or_default() {
             let written = path
                 .file_name()
                 .and_then(|n| n.to_str())

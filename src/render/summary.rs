@@ -227,7 +227,7 @@ fn json_to(
         return out.write_all(b"\n");
     };
     let open = at + SLOT.len() - 1;
-    out.write_all(json[..open].as_bytes())?;
+    out.write_all(&json.as_bytes()[..open])?;
     for i in 0..appendix.len() {
         let view = appendix.view(i).map_err(io::Error::other)?;
         let one = serde_json::to_string_pretty(&view).map_err(io::Error::other)?;
@@ -241,7 +241,7 @@ fn json_to(
         }
     }
     out.write_all(b"\n  ]")?;
-    out.write_all(json[open + 1..].as_bytes())?;
+    out.write_all(&json.as_bytes()[open + 1..])?;
     out.write_all(b"\n")
 }
 
@@ -724,6 +724,22 @@ fn charge_items(state: &State, value: &Value) -> Result<(), Error> {
 /// `>`, and the `.` or `)` of `12. `. Leading spaces are dropped (code
 /// blocks), and so are trailing ones (hard line breaks).
 pub fn markdown_inline(text: &str) -> String {
+    // Most lines hold nothing Markdown could read as syntax anywhere.
+    let plain = |b: u8| !b"`<[|*_~&\\#\n\t\r".contains(&b);
+    if let Some(&first) = text.as_bytes().first()
+        && text.bytes().all(plain)
+        && !b"-=+>".contains(&first)
+        && !first.is_ascii_digit()
+        && !text.starts_with(char::is_whitespace)
+        && !text.ends_with(char::is_whitespace)
+    {
+        return text.to_owned();
+    }
+    markdown_escaped(text)
+}
+
+/// [`markdown_inline`] character by character.
+fn markdown_escaped(text: &str) -> String {
     let chars: Vec<char> = text
         .trim()
         .chars()
@@ -1123,6 +1139,15 @@ pub use super::chart::chart;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn markdown_inline_takes_plain_text_as_it_is_and_only_then(
+            text in "[ a-zA-Z0-9.,:;'()?!é\u{a0}\u{2003}`<\\[|*_~&#\n\t\r=+>)-]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(markdown_inline(&text), markdown_escaped(&text));
+        }
+    }
 
     #[test]
     fn markdown_escaping_keeps_words_and_defuses_syntax() {

@@ -301,12 +301,18 @@ impl Store {
     }
 
     /// Saves a new entry; an existing file is never replaced.
-    pub fn save_entry(&self, entry: &Entry) -> Result<PathBuf> {
-        let dir = self
-            .entries_dir()
+    /// Where `entry` is kept: `entries/YYYY/MM/<name>`, by the day it was
+    /// written in its own offset.
+    pub fn entry_path(&self, entry: &Entry) -> PathBuf {
+        self.entries_dir()
             .join(entry.created.format("%Y").to_string())
-            .join(entry.created.format("%m").to_string());
-        let path = dir.join(entry.file_name());
+            .join(entry.created.format("%m").to_string())
+            .join(entry.file_name())
+    }
+
+    pub fn save_entry(&self, entry: &Entry) -> Result<PathBuf> {
+        let path = self.entry_path(entry);
+        let dir = path.parent().unwrap_or(&self.root).to_path_buf();
         let json = entry_json(entry)?;
         self.prepare_write(&dir)
             .and_then(|tmp| write_new_via(&tmp, &path, json.as_bytes()))
@@ -317,6 +323,19 @@ impl Store {
                 )
             })?;
         Ok(path)
+    }
+
+    /// The entry files named for `day` or later (a day's margin included:
+    /// names carry each entry's own local time), reading only the month
+    /// folders that can hold them.
+    pub fn entry_files_since(&self, day: NaiveDate) -> Result<Vec<PathBuf>> {
+        let from = day - chrono::Duration::days(1);
+        Ok(self
+            .entry_names(Some(from), None)?
+            .into_iter()
+            .filter(|f| f.day() >= from)
+            .map(|f| f.path)
+            .collect())
     }
 
     /// Every entry file (every `*.json` name where entries are kept, whatever

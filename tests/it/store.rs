@@ -627,3 +627,47 @@ fn list_reads_only_the_files_it_needs_and_gives_what_reading_all_gives() {
     assert_eq!(window, expected);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn an_entry_read_again_must_be_the_file_that_was_scanned() {
+    let sb = Sandbox::new();
+    let store = mentalog::store::Store::new(sb.data());
+    for i in 0..3u32 {
+        store
+            .save_entry(&entry(
+                &format!("{i:08x}"),
+                &format!("2026-10-0{}T10:00:00+02:00", i + 1),
+                &format!("entry {i}"),
+            ))
+            .unwrap();
+    }
+    let (mut read, damaged) = store
+        .scan_window(None, None, |s| Some((s.path, s.digest, s.entry.id)))
+        .unwrap();
+    assert!(damaged.is_empty());
+    read.sort_by(|a, b| a.2.cmp(&b.2));
+    assert_eq!(read.len(), 3);
+    // Unchanged: read again whole.
+    for (path, digest, id) in &read {
+        assert_eq!(
+            &mentalog::store::reread_entry(path, *digest).unwrap().id,
+            id
+        );
+    }
+    // Shared meanwhile: one byte differs, and it is not shown as chosen.
+    let (path, digest, _) = &read[1];
+    let changed = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("\"shared\": false", "\"shared\": true ");
+    assert_ne!(changed, std::fs::read_to_string(path).unwrap());
+    std::fs::write(path, changed).unwrap();
+    let err = mentalog::store::reread_entry(path, *digest).unwrap_err();
+    assert!(err.contains("changed while it was being read"), "{err}");
+    // A window leaves out the month folders it cannot hold.
+    let (none, _) = store
+        .scan_window(chrono::NaiveDate::from_ymd_opt(2026, 12, 1), None, |s| {
+            Some(s.entry.id)
+        })
+        .unwrap();
+    assert!(none.is_empty());
+}
