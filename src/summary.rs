@@ -92,9 +92,14 @@ impl Selection {
     /// The safety-only entries are cut down again afterwards, so that `f`
     /// can never add to what they show.
     pub fn map(self, f: impl Fn(&Entry) -> Entry) -> Selection {
+        // Each entry goes as its replacement is made: one copy at a time.
         let mut s = Selection {
-            shared: self.shared.iter().map(&f).collect(),
-            safety_only: self.safety_only.iter().map(|e| steps_only(&f(e))).collect(),
+            shared: self.shared.into_iter().map(|e| f(&e)).collect(),
+            safety_only: self
+                .safety_only
+                .into_iter()
+                .map(|e| steps_only(&f(&e)))
+                .collect(),
         };
         s.sort();
         s
@@ -123,6 +128,20 @@ pub fn select(entries: &[Entry], period: Period) -> Selection {
             selection.shared.push(e.clone());
         } else if e.safety_shared {
             selection.safety_only.push(steps_only(e));
+        }
+    }
+    selection.sort();
+    selection
+}
+
+/// [`select`], taking the entries rather than copying them.
+pub fn select_owned(entries: Vec<Entry>, period: Period) -> Selection {
+    let mut selection = Selection::default();
+    for e in entries.into_iter().filter(|e| period.contains(e)) {
+        if e.shared {
+            selection.shared.push(e);
+        } else if e.safety_shared {
+            selection.safety_only.push(steps_only(&e));
         }
     }
     selection.sort();
@@ -158,13 +177,16 @@ pub fn slim(mut e: Entry) -> Entry {
         e.answer(keys::FOCUS_ABOUT).map(|a| &a.value),
         Some(Value::Bool(true))
     );
+    // The questions are shown only in the appendix.
+    for a in &mut e.answers {
+        a.question = String::new();
+        a.framing = None;
+    }
     if !about_focus {
         // Of the guess and the other reading, only whether there is one.
         let there: Vec<bool> = COUNTED.iter().map(|k| text(&e, k).is_some()).collect();
         e.answers.retain_mut(|a| {
             if let Some(i) = COUNTED.iter().position(|k| *k == a.key) {
-                a.question = String::new();
-                a.framing = None;
                 a.value = Value::Text("…".into());
                 return there[i];
             }

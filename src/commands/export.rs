@@ -94,7 +94,7 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         store: &ctx.store,
         config: &ctx.config,
         sessions: &sessions,
-        entries: &entries,
+        entries: &[],
         incomplete: !damaged.is_empty(),
         today,
         slim: true,
@@ -105,8 +105,13 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         prepare,
         shared,
         episodes,
-    } = summarize(&journal, period, args.brief, args.pseudonymize);
-    drop(entries);
+    } = summarize_selection(
+        &journal,
+        summary::select_owned(entries, period),
+        period,
+        args.brief,
+        args.pseudonymize,
+    );
     if !unreplaced.is_empty() {
         eprintln!(
             "These look like names and were left as written; add them to [names] in {} to swap them: {}",
@@ -271,9 +276,21 @@ pub(super) fn summarize(
     brief: bool,
     pseudonymize: bool,
 ) -> Made {
-    let config = journal.config;
     // What may be shown is decided there, and only there.
     let selection = summary::select(journal.entries, period);
+    summarize_selection(journal, selection, period, brief, pseudonymize)
+}
+
+/// [`summarize`], from entries already chosen by [`summary::select`] (or
+/// [`summary::select_owned`]).
+pub(super) fn summarize_selection(
+    journal: &Journal,
+    selection: summary::Selection,
+    period: Period,
+    brief: bool,
+    pseudonymize: bool,
+) -> Made {
+    let config = journal.config;
     // The focus agreed now and the safety threshold in force: the
     // config's, else those of the pack in use. A pack that cannot be read
     // only means no focus and the default threshold here; `new` and `pack

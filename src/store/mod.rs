@@ -268,23 +268,24 @@ impl Store {
         let tmp = self.tmp_dir();
         self.private_dir(&tmp)?;
         self.cleaned.get_or_init(|| self.remove_stale_files());
+        // Beside the entries, only where this write goes: a journal of years
+        // is not walked for every entry (`mentalog check` finds the rest).
+        if dir.starts_with(self.entries_dir()) {
+            remove_stale(dir);
+        }
         Ok(tmp)
     }
 
     /// Removes stale temp files: in the temp folder, and those left beside
-    /// the entries, drafts and plan by older versions (or by writes to the
-    /// editing folder). Editor files themselves are not temp files: they are
+    /// the drafts and plan by older versions (or by writes to the editing
+    /// folder); beside the entries, [`Store::prepare_write`] does it in the
+    /// month folder written to. Editor files themselves are not temp files: they are
     /// offered back through [`Store::leftover_edits`].
     fn remove_stale_files(&self) {
         remove_stale(&self.tmp_dir());
         remove_stale(&self.root);
         remove_stale(&self.drafts_dir());
         remove_stale(&self.editing_dir());
-        for year in subdirs(&self.entries_dir()).unwrap_or_default() {
-            for month in subdirs(&year).unwrap_or_default() {
-                remove_stale(&month);
-            }
-        }
     }
 
     /// Atomically writes (or replaces) a file directly in the data folder or
@@ -370,17 +371,53 @@ impl Store {
     /// The month folders (`entries/YYYY/MM`) that overlap `since..=until`,
     /// newest name first; folders with other names come first.
     fn months(&self, since: Option<NaiveDate>, until: Option<NaiveDate>) -> Result<Vec<Month>> {
-        self.require_journal()?;
         let mut months = Vec::new();
-        for year in subdirs(&self.entries_dir())? {
-            for path in subdirs(&year)? {
-                let first = month_start(&year, &path);
+        self.each_month(since, until, |m| {
+            months.push(m);
+            Ok(true)
+        })?;
+        Ok(months)
+    }
+
+    /// Calls `f` with each month folder that overlaps `since..=until`,
+    /// newest name first (folders with other names first), listing a
+    /// year's folder only when it is reached, until `f` returns false.
+    fn each_month(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+        mut f: impl FnMut(Month) -> Result<bool>,
+    ) -> Result<()> {
+        self.require_journal()?;
+        let outside = |first: NaiveDate, last: NaiveDate| {
+            since.is_some_and(|s| last < s) || until.is_some_and(|u| first > u)
+        };
+        let mut years: Vec<(Option<i32>, PathBuf)> = subdirs(&self.entries_dir())?
+            .into_iter()
+            .map(|p| (digits(&p, 4).map(|y| y as i32), p))
+            .collect();
+        years.sort_by(|a, b| (b.0.unwrap_or(i32::MAX), &b.1).cmp(&(a.0.unwrap_or(i32::MAX), &a.1)));
+        for (year, path) in years {
+            if let Some(y) = year
+                && let (Some(first), Some(last)) = (
+                    NaiveDate::from_ymd_opt(y, 1, 1),
+                    NaiveDate::from_ymd_opt(y, 12, 31),
+                )
+                && outside(first, last)
+            {
+                continue;
+            }
+            let mut months: Vec<Month> = Vec::new();
+            for path in subdirs(&path)? {
+                let first = year
+                    .zip(digits(&path, 2))
+                    .and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1));
                 if let Some(first) = first {
                     let last = first
                         .checked_add_months(chrono::Months::new(1))
                         .and_then(|d| d.pred_opt())
                         .unwrap_or(NaiveDate::MAX);
-                    if since.is_some_and(|s| last < s) || until.is_some_and(|u| first > u) {
+                    if outside(first, last) {
                         continue;
                     }
                 }
@@ -389,21 +426,26 @@ impl Store {
                     path,
                 });
             }
+            months.sort_by(|a, b| (b.first, &b.path).cmp(&(a.first, &a.path)));
+            for month in months {
+                if !f(month)? {
+                    return Ok(());
+                }
+            }
         }
-        months.sort_by(|a, b| (b.first, &b.path).cmp(&(a.first, &a.path)));
-        Ok(months)
+        Ok(())
     }
 
     /// Whether any month folder holds a `*.json` name; stops at the first.
     fn any_entry_file(&self) -> Result<bool> {
-        for month in self.months(None, None)? {
+        let mut any = false;
+        self.each_month(None, None, |month| {
             let mut found = Vec::new();
             json_files(&month.path, &mut found)?;
-            if !found.is_empty() {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+            any = !found.is_empty();
+            Ok(!any)
+        })?;
+        Ok(any)
     }
 
     /// The entry in the file with the latest name, which is the newest but
@@ -411,14 +453,14 @@ impl Store {
     /// zones (names carry each entry's own local time). Reads one file, not
     /// the journal; `None` when there is none or it cannot be read.
     pub fn newest_entry(&self) -> Result<Option<Entry>> {
-        for month in self.months(None, None)? {
+        let mut newest = None;
+        self.each_month(None, None, |month| {
             let mut found = Vec::new();
             json_files(&month.path, &mut found)?;
-            if let Some(newest) = found.into_iter().max_by(|a, b| a.path.cmp(&b.path)) {
-                return Ok(read_found(&newest).ok());
-            }
-        }
-        Ok(None)
+            newest = found.into_iter().max_by(|a, b| a.path.cmp(&b.path));
+            Ok(newest.is_none())
+        })?;
+        Ok(newest.and_then(|f| read_found(&f).ok()))
     }
 
     /// Reads every entry, newest first, on every core. Damaged files (and
@@ -542,12 +584,12 @@ impl Store {
         let mut loaded = Loaded::default();
         let mut kept = 0usize;
         let mut nth_day: Option<NaiveDate> = None;
-        for month in self.months(from, to)? {
+        self.each_month(from, to, |month| {
             // The newest name a month can hold is before its end.
             if month.first != NaiveDate::MAX {
                 let last = month.first + chrono::Duration::days(31);
                 if settled(kept, nth_day, last) {
-                    break;
+                    return Ok(false);
                 }
             }
             let mut files = Vec::new();
@@ -581,7 +623,8 @@ impl Store {
                     }),
                 }
             }
-        }
+            Ok(true)
+        })?;
         Ok(loaded)
     }
 
@@ -590,8 +633,15 @@ impl Store {
     pub fn find(&self, prefix: &str) -> Result<Loaded> {
         let prefix = prefix.to_ascii_lowercase();
         let short = short_id(&prefix).to_string();
-        let mut files = self.entry_names(None, None)?;
-        files.retain(|f| file_short_id(&f.path).is_some_and(|s| s.starts_with(&short)));
+        let mut files = Vec::new();
+        self.each_month(None, None, |month| {
+            json_files_where(&month.path, &mut files, |name| {
+                name.strip_suffix(".json")
+                    .and_then(|stem| stem.rsplit('-').next())
+                    .is_some_and(|s| s.starts_with(&short))
+            })?;
+            Ok(true)
+        })?;
         let mut loaded = read_all(files);
         loaded.entries.retain(|s| s.entry.id.starts_with(&prefix));
         Ok(loaded)
@@ -872,16 +922,12 @@ fn name_day(name: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
-/// The first day of the month folder `year/month`, when both are named as
-/// mentalog names them.
-fn month_start(year: &Path, month: &Path) -> Option<NaiveDate> {
-    let digits = |p: &Path, n: usize| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .filter(|s| s.len() == n && s.bytes().all(|c| c.is_ascii_digit()))
-            .and_then(|s| s.parse::<u32>().ok())
-    };
-    NaiveDate::from_ymd_opt(digits(year, 4)? as i32, digits(month, 2)?, 1)
+/// The number a folder is named with, when its name is `n` digits.
+fn digits(path: &Path, n: usize) -> Option<u32> {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .filter(|s| s.len() == n && s.bytes().all(|c| c.is_ascii_digit()))
+        .and_then(|s| s.parse::<u32>().ok())
 }
 
 /// The bytes of the regular file `path` of at most `max` bytes, or why not.
@@ -892,11 +938,6 @@ fn read_checked(path: &Path, max: u64) -> std::result::Result<Vec<u8>, String> {
         return Err(limits::too_large(max));
     }
     Ok(bytes)
-}
-
-/// The short id in a file name `YYYY-MM-DDTHH-MM-SS-<short id>.json`.
-fn file_short_id(path: &Path) -> Option<&str> {
-    path.file_stem()?.to_str()?.rsplit('-').next()
 }
 
 /// The folders in `dir`, by what the listing says (a link is followed).
@@ -915,10 +956,15 @@ fn subdirs(dir: &Path) -> Result<Vec<PathBuf>> {
 /// FIFO, a dangling link: the reader reports them), skipping hidden ones
 /// (unfinished atomic writes of older versions).
 fn json_files(dir: &Path, files: &mut Vec<Found>) -> Result<()> {
+    json_files_where(dir, files, |_| true)
+}
+
+/// [`json_files`] whose name `keep` accepts, before anything is made of it.
+fn json_files_where(dir: &Path, files: &mut Vec<Found>, keep: impl Fn(&str) -> bool) -> Result<()> {
     for_each_in(dir, |entry, file_type| {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !name.starts_with('.') && name.ends_with(".json") {
+        if !name.starts_with('.') && name.ends_with(".json") && keep(&name) {
             files.push(Found {
                 path: entry.path(),
                 regular: file_type.is_file(),

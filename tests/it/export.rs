@@ -1868,3 +1868,40 @@ fn a_summary_with_files_skipped_says_it_may_be_incomplete_in_every_format() {
     );
     assert_eq!(out.matches(INCOMPLETE).count(), 1, "written once: {out}");
 }
+
+#[test]
+fn a_feeling_named_without_its_strength_is_exported_in_every_format() {
+    let sb = Sandbox::new();
+    let mut answers: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/answers.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    answers["self.feelings"] = json!([{"name": "wistful"}, {"name": "hurt", "intensity": 7}]);
+    sb.assert_cmd()
+        .args(["new", "--answers", "-"])
+        .write_stdin(answers.to_string())
+        .assert()
+        .success();
+    for format in ["md", "html", "text", "json"] {
+        let out = sb
+            .cmd()
+            .args(["export", "--since", "all", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("wistful") && text.contains("hurt"),
+            "{format}: {text}"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 
 mod batch;
 mod browser;
+mod check;
 mod cli;
 mod contract;
 mod custom_pack;
@@ -11,6 +12,7 @@ mod examples;
 mod export;
 mod faults;
 mod flow;
+mod generator;
 mod new;
 mod pack_check;
 mod packs;
