@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration};
 use mentalog::entry::{Answer, Entry, Feeling, Kind, PackRef, SCHEMA_VERSION, Value, keys};
+use mentalog::render::journal::ListRow;
 use mentalog::render::summary::{Format, render};
 use mentalog::store::Store;
 use mentalog::summary::{Period, build, select};
@@ -95,9 +96,13 @@ fn list(bencher: divan::Bencher, n: usize) {
     let (_dir, store) = journal(n);
     bencher.bench_local(|| {
         let loaded = store.load().unwrap();
-        let refs: Vec<_> = loaded.entries.iter().collect();
+        let rows: Vec<_> = loaded
+            .entries
+            .iter()
+            .map(|s| ListRow::new(s.path.clone(), &s.entry, false))
+            .collect();
         let mut out = Vec::with_capacity(1 << 20);
-        mentalog::render::journal::list(&mut out, &refs, false).unwrap();
+        mentalog::render::journal::list(&mut out, &rows, false).unwrap();
         out
     });
 }
@@ -108,9 +113,14 @@ fn list_newest_20(bencher: divan::Bencher, n: usize) {
     let (_dir, store) = journal(n);
     bencher.bench_local(|| {
         let window = store.load_window(None, None, Some(20)).unwrap();
-        let refs: Vec<_> = window.loaded.entries.iter().collect();
+        let rows: Vec<_> = window
+            .loaded
+            .entries
+            .iter()
+            .map(|s| ListRow::new(s.path.clone(), &s.entry, false))
+            .collect();
         let mut out = Vec::with_capacity(1 << 16);
-        mentalog::render::journal::list(&mut out, &refs, true).unwrap();
+        mentalog::render::journal::list(&mut out, &rows, true).unwrap();
         out
     });
 }

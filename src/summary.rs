@@ -58,7 +58,11 @@ pub struct Period {
 
 impl Period {
     pub fn contains(&self, e: &Entry) -> bool {
-        let day = e.created.date_naive();
+        self.contains_day(e.created.date_naive())
+    }
+
+    /// Whether the day (an entry's, in its own offset) is in the period.
+    pub fn contains_day(&self, day: NaiveDate) -> bool {
         self.since.is_none_or(|s| day >= s) && day <= self.until
     }
 }
@@ -150,7 +154,7 @@ pub fn select_owned(entries: Vec<Entry>, period: Period) -> Selection {
 
 /// The answers a summary reads of an entry beyond the appendix and the
 /// episodes (see [`slim`]).
-const SUMMARISED: [&str; 13] = [
+const SUMMARISED: [&str; 11] = [
     keys::ARRIVAL_DISTRESS,
     keys::ARRIVAL_SAFETY,
     keys::ARRIVAL_URGE,
@@ -160,10 +164,8 @@ const SUMMARISED: [&str; 13] = [
     keys::OTHER_CERTAINTY,
     keys::SELF_FEELINGS,
     keys::SHARE_TOPIC,
-    keys::SHARE_INCLUDE,
     keys::FOCUS_ABOUT,
     keys::SAFETY_NOTE,
-    keys::SAFETY_SHARE,
 ];
 
 /// An entry cut down to what every part of a summary but the appendix and
@@ -192,6 +194,7 @@ pub fn slim(mut e: Entry) -> Entry {
             }
             SUMMARISED.contains(&a.key.as_str())
         });
+        e.answers.shrink_to_fit();
     }
     e
 }
@@ -1144,22 +1147,28 @@ fn guess(e: &Entry) -> Option<String> {
 /// what [`slim`] keeps, so that a summary read in two passes needs the
 /// whole of only these.
 pub fn episode_entries<'a>(shared: &[&'a Entry]) -> Vec<&'a Entry> {
-    let peak = |e: &Entry| {
-        e.rating(keys::ARRIVAL_DISTRESS)
-            .max(e.rating(keys::AFTER_DISTRESS))
-            .unwrap_or(0)
-    };
-    let chosen = |e: &Entry| text(e, keys::SHARE_TOPIC).is_some();
-    let mut ranked: Vec<&Entry> = shared.iter().filter(|e| !e.safety_lane).copied().collect();
+    // Each entry's rank is worked out once, not at every comparison.
+    let mut ranked: Vec<(bool, u8, &Entry)> = shared
+        .iter()
+        .filter(|e| !e.safety_lane)
+        .map(|e| {
+            let chosen = text(e, keys::SHARE_TOPIC).is_some();
+            let peak = e
+                .rating(keys::ARRIVAL_DISTRESS)
+                .max(e.rating(keys::AFTER_DISTRESS))
+                .unwrap_or(0);
+            (chosen, peak, *e)
+        })
+        .collect();
     ranked.sort_by(|a, b| {
-        chosen(b)
-            .cmp(&chosen(a))
-            .then_with(|| peak(b).cmp(&peak(a)))
-            .then_with(|| (b.created, &b.id).cmp(&(a.created, &a.id)))
+        (b.0, b.1)
+            .cmp(&(a.0, a.1))
+            .then_with(|| (b.2.created, &b.2.id).cmp(&(a.2.created, &a.2.id)))
     });
     ranked.truncate(MAX_EPISODES);
-    ranked.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
-    ranked
+    let mut chosen: Vec<&Entry> = ranked.into_iter().map(|(_, _, e)| e).collect();
+    chosen.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    chosen
 }
 
 /// The episodes of [`episode_entries`], from the whole entries.

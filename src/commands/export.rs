@@ -438,14 +438,19 @@ fn read_period(
     period: Period,
     pseudonymize: bool,
 ) -> Result<(Vec<Entry>, Files, Vec<crate::store::Damaged>)> {
-    let (kept, damaged) = store.scan_window(period.since, Some(period.until), |read| {
-        let e = read.entry;
-        if !(e.shared || e.safety_shared) || !period.contains(&e) {
-            return None;
-        }
-        let e = if pseudonymize { e } else { summary::slim(e) };
-        Some((e, read.path, read.digest))
-    })?;
+    // Private entries and those outside the period are not read whole.
+    let shown = |h: &crate::store::Head| {
+        (h.shared || h.safety_shared) && period.contains_day(h.created.date_naive())
+    };
+    let (kept, damaged) =
+        store.scan_window_where(period.since, Some(period.until), shown, |read| {
+            let e = read.entry;
+            if !(e.shared || e.safety_shared) || !period.contains(&e) {
+                return None;
+            }
+            let e = if pseudonymize { e } else { summary::slim(e) };
+            Some((e, read.path, read.digest))
+        })?;
     let mut entries = Vec::with_capacity(kept.len());
     let mut files = Files::new();
     for (e, path, digest) in kept {

@@ -41,19 +41,43 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
         ))
         .into());
     }
-    // Only the files that can hold the entries asked for are read.
-    let window = store.load_window(since, until, args.limit)?;
-    let loaded = &window.loaded;
-    super::report_damaged(&loaded.damaged);
-    let chosen: Vec<_> = loaded.entries.iter().collect();
+    // Only the files that can hold the entries asked for are read, and of
+    // each only what the list shows is kept.
+    let row = |path, e: &crate::entry::Entry| journal::ListRow::new(path, e, args.json);
+    let (rows, damaged, any) = match args.limit {
+        Some(limit) => {
+            let window = store.load_window(since, until, Some(limit))?;
+            let rows: Vec<_> = window
+                .loaded
+                .entries
+                .into_iter()
+                .map(|s| row(s.path, &s.entry))
+                .collect();
+            (rows, window.loaded.damaged, window.any)
+        }
+        None => {
+            let in_window = |e: &crate::entry::Entry| {
+                let day = e.created.date_naive();
+                since.is_none_or(|s| day >= s) && until.is_none_or(|u| day <= u)
+            };
+            let (mut rows, damaged) = store.scan_window(since, until, |s| {
+                in_window(&s.entry).then(|| row(s.path, &s.entry))
+            })?;
+            // Newest first; the id settles ties, as everywhere.
+            rows.sort_by(|a, b| (b.created, &b.id).cmp(&(a.created, &a.id)));
+            let any = !rows.is_empty() || !damaged.is_empty() || store.has_entry_files()?;
+            (rows, damaged, any)
+        }
+    };
+    super::report_damaged(&damaged);
     // One write at the end, not one per line.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        journal::list_json(&mut out, &chosen)?;
+        journal::list_json(&mut out, &rows)?;
     } else {
         let filtered = since.is_some() || until.is_some() || args.limit.is_some();
-        journal::list(&mut out, &chosen, filtered && window.any)?;
+        journal::list(&mut out, &rows, filtered && any)?;
     }
     out.flush()?;
-    super::skipped(&loaded.damaged)
+    super::skipped(&damaged)
 }

@@ -5,35 +5,75 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::entry::{Entry, NudgeRecord, first_words, keys, rfc3339_seconds};
-use crate::store::Stored;
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::entry::{Entry, NudgeRecord, first_words, keys, rfc3339_seconds, short_id};
 use crate::text::{OneLine, Shown, clean, one_line};
 
-/// One line of `mentalog list --json`.
-#[derive(Debug, Serialize)]
-pub struct ListItem<'a> {
-    pub id: &'a str,
-    pub created: String,
-    pub what_happened: Option<&'a str>,
+/// What `mentalog list` shows of one entry, made as the entry is read so
+/// that a list of years of entries holds little of each.
+#[derive(Debug, Clone)]
+pub struct ListRow {
+    pub id: String,
+    pub created: DateTime<FixedOffset>,
+    /// The words listed: for the text list, the first of what happened (or
+    /// of the safety note) cut to fit; for `--json`, what happened whole.
+    pub what: Option<String>,
     pub distress_start: Option<u8>,
     pub distress_end: Option<u8>,
     pub shared: bool,
     pub safety_lane: bool,
-    pub path: &'a std::path::Path,
+    pub path: PathBuf,
 }
 
-impl<'a> ListItem<'a> {
-    pub fn new(s: &'a Stored) -> Self {
-        let e = &s.entry;
-        ListItem {
-            id: &e.id,
-            created: rfc3339_seconds::format(&e.created),
-            what_happened: e.text(keys::WHAT_HAPPENED),
+impl ListRow {
+    pub fn new(path: PathBuf, e: &Entry, json: bool) -> ListRow {
+        let what = if json {
+            e.text(keys::WHAT_HAPPENED).map(str::to_owned)
+        } else {
+            e.text(keys::WHAT_HAPPENED)
+                .or_else(|| e.text(keys::SAFETY_NOTE))
+                .map(|t| first_words(&clean(t), WHAT_WIDTH))
+        };
+        ListRow {
+            id: e.id.clone(),
+            created: e.created,
+            what,
             distress_start: e.rating(keys::ARRIVAL_DISTRESS),
             distress_end: e.rating(keys::AFTER_DISTRESS),
             shared: e.shared,
             safety_lane: e.safety_lane,
-            path: &s.path,
+            path,
+        }
+    }
+}
+
+/// One line of `mentalog list --json`.
+#[derive(Debug, Serialize)]
+struct ListItem<'a> {
+    id: &'a str,
+    created: String,
+    what_happened: Option<&'a str>,
+    distress_start: Option<u8>,
+    distress_end: Option<u8>,
+    shared: bool,
+    safety_lane: bool,
+    path: &'a std::path::Path,
+}
+
+impl<'a> ListItem<'a> {
+    fn new(r: &'a ListRow) -> Self {
+        ListItem {
+            id: &r.id,
+            created: rfc3339_seconds::format(&r.created),
+            what_happened: r.what.as_deref(),
+            distress_start: r.distress_start,
+            distress_end: r.distress_end,
+            shared: r.shared,
+            safety_lane: r.safety_lane,
+            path: &r.path,
         }
     }
 }
@@ -43,32 +83,27 @@ const WHAT_WIDTH: usize = 44;
 /// `2026-11-03 21:40  7c1e09ab  At dinner, my sister said…  7 → 4  private`
 /// `filtered` says whether --since, --until or -n chose among the entries,
 /// so that an empty list is not mistaken for an empty journal.
-pub fn list(out: &mut impl Write, entries: &[&Stored], filtered: bool) -> io::Result<()> {
-    if entries.is_empty() {
+pub fn list(out: &mut impl Write, rows: &[ListRow], filtered: bool) -> io::Result<()> {
+    if rows.is_empty() {
         return if filtered {
             writeln!(out, "No entries match; 'mentalog list' shows them all.")
         } else {
             writeln!(out, "No entries yet. Write one with: mentalog new")
         };
     }
-    for s in entries {
-        let e = &s.entry;
-        let what = e
-            .text(keys::WHAT_HAPPENED)
-            .or_else(|| e.text(keys::SAFETY_NOTE))
-            .map(|t| first_words(&clean(t), WHAT_WIDTH))
-            .unwrap_or_else(|| "-".to_string());
+    for r in rows {
+        let what = r.what.as_deref().unwrap_or("-");
         let pad = WHAT_WIDTH.saturating_sub(what.chars().count());
         let rating = |r: Option<u8>| r.map_or("-".to_string(), |r| r.to_string());
         writeln!(
             out,
             "{}  {}  {what}{:pad$}  {:>2} → {:<2}  {}",
-            e.created.format("%Y-%m-%d %H:%M"),
-            OneLine(e.short_id()),
+            r.created.format("%Y-%m-%d %H:%M"),
+            OneLine(short_id(&r.id)),
             "",
-            rating(e.rating(keys::ARRIVAL_DISTRESS)),
-            rating(e.rating(keys::AFTER_DISTRESS)),
-            if e.shared { "shared" } else { "private" },
+            rating(r.distress_start),
+            rating(r.distress_end),
+            if r.shared { "shared" } else { "private" },
         )?;
     }
     Ok(())
@@ -78,7 +113,7 @@ pub fn list(out: &mut impl Write, entries: &[&Stored], filtered: bool) -> io::Re
 pub const LIST_SCHEMA: &str = "mentalog.list/1";
 
 /// `{"schema": "mentalog.list/1", "entries": [...]}`, newest first.
-pub fn list_json(out: &mut impl Write, entries: &[&Stored]) -> io::Result<()> {
+pub fn list_json(out: &mut impl Write, rows: &[ListRow]) -> io::Result<()> {
     #[derive(Serialize)]
     struct List<'a> {
         schema: &'static str,
@@ -86,7 +121,7 @@ pub fn list_json(out: &mut impl Write, entries: &[&Stored]) -> io::Result<()> {
     }
     let list = List {
         schema: LIST_SCHEMA,
-        entries: entries.iter().map(|s| ListItem::new(s)).collect(),
+        entries: rows.iter().map(ListItem::new).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &list)?;
     writeln!(out)

@@ -725,9 +725,18 @@ fn charge_items(state: &State, value: &Value) -> Result<(), Error> {
 /// blocks), and so are trailing ones (hard line breaks).
 pub fn markdown_inline(text: &str) -> String {
     // Most lines hold nothing Markdown could read as syntax anywhere.
-    let plain = |b: u8| !b"`<[|*_~&\\#\n\t\r".contains(&b);
+    const SYNTAX: [bool; 256] = {
+        let mut table = [false; 256];
+        let special = b"`<[|*_~&\\#\n\t\r";
+        let mut i = 0;
+        while i < special.len() {
+            table[special[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
     if let Some(&first) = text.as_bytes().first()
-        && text.bytes().all(plain)
+        && !text.bytes().any(|b| SYNTAX[b as usize])
         && !b"-=+>".contains(&first)
         && !first.is_ascii_digit()
         && !text.starts_with(char::is_whitespace)

@@ -437,7 +437,7 @@ impl Store {
     }
 
     /// Whether any month folder holds a `*.json` name; stops at the first.
-    fn any_entry_file(&self) -> Result<bool> {
+    pub fn has_entry_files(&self) -> Result<bool> {
         let mut any = false;
         self.each_month(None, None, |month| {
             let mut found = Vec::new();
@@ -512,7 +512,7 @@ impl Store {
         }
         loaded.damaged.sort_by(|a, b| a.path.cmp(&b.path));
         let any =
-            !loaded.entries.is_empty() || !loaded.damaged.is_empty() || self.any_entry_file()?;
+            !loaded.entries.is_empty() || !loaded.damaged.is_empty() || self.has_entry_files()?;
         Ok(Window { loaded, any })
     }
 
@@ -527,6 +527,20 @@ impl Store {
         until: Option<NaiveDate>,
         keep: impl Fn(Scanned) -> Option<T> + Sync,
     ) -> Result<(Vec<T>, Vec<Damaged>)> {
+        self.scan_window_where(since, until, |_| true, keep)
+    }
+
+    /// [`Store::scan_window`], reading whole only the entries whose [`Head`]
+    /// `wanted` accepts: of the others only the head is read (and the rest
+    /// checked to be JSON), so that an export does not build every private
+    /// entry only to drop it. Damaged files are reported either way.
+    pub fn scan_window_where<T: Send>(
+        &self,
+        since: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+        wanted: impl Fn(&Head) -> bool + Sync,
+        keep: impl Fn(Scanned) -> Option<T> + Sync,
+    ) -> Result<(Vec<T>, Vec<Damaged>)> {
         use rayon::prelude::*;
         let margin = chrono::Duration::days(1);
         let from = since.map(|s| s - margin);
@@ -536,31 +550,34 @@ impl Store {
             let day = f.day();
             day == NaiveDate::MAX || (from.is_none_or(|s| day >= s) && to.is_none_or(|u| day <= u))
         });
-        let read: Vec<std::result::Result<Option<T>, Damaged>> = files
+        use rayon::iter::Either;
+        // Straight into what is kept and what is damaged: a journal of
+        // private entries costs nothing here.
+        let (kept, mut damaged): (Vec<T>, Vec<Damaged>) = files
             .into_par_iter()
-            .map(
-                |f| match read_found_bytes(&f).and_then(|b| Ok((digest(&b), parse_entry(&b)?))) {
-                    Ok((digest, entry)) => Ok(keep(Scanned {
+            .filter_map(|f| {
+                let read = read_found_bytes(&f).and_then(|b| {
+                    let head: Head = serde_json::from_slice(&b).map_err(|e| e.to_string())?;
+                    if !wanted(&head) {
+                        return Ok(None);
+                    }
+                    Ok(Some((digest(&b), parse_entry(&b)?)))
+                });
+                match read {
+                    Ok(None) => None,
+                    Ok(Some((digest, entry))) => keep(Scanned {
                         path: f.path,
                         digest,
                         entry,
-                    })),
-                    Err(reason) => Err(Damaged {
+                    })
+                    .map(Either::Left),
+                    Err(reason) => Some(Either::Right(Damaged {
                         path: f.path,
                         reason,
-                    }),
-                },
-            )
-            .collect();
-        let mut kept = Vec::new();
-        let mut damaged = Vec::new();
-        for r in read {
-            match r {
-                Ok(Some(t)) => kept.push(t),
-                Ok(None) => {}
-                Err(d) => damaged.push(d),
-            }
-        }
+                    })),
+                }
+            })
+            .partition_map(|x| x);
         damaged.sort_by(|a, b| a.path.cmp(&b.path));
         Ok((kept, damaged))
     }
@@ -821,6 +838,17 @@ fn read_found_bytes(found: &Found) -> std::result::Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// What an entry file says of itself before its answers: when it was
+/// written and what of it the person shares.
+#[derive(Debug, serde::Deserialize)]
+pub struct Head {
+    #[serde(with = "crate::entry::rfc3339_seconds")]
+    pub created: chrono::DateTime<chrono::FixedOffset>,
+    pub shared: bool,
+    #[serde(default)]
+    pub safety_shared: bool,
+}
+
 /// An entry as [`Store::scan_window`] read it: where, a digest of its
 /// bytes (to read it again later and know it is the same), and what it holds.
 pub struct Scanned {
@@ -834,7 +862,11 @@ pub struct Scanned {
 /// made private meanwhile, say): what is shown later must be what was
 /// chosen earlier.
 pub fn reread_entry(path: &Path, digest: u64) -> std::result::Result<Entry, String> {
-    let bytes = read_checked(path, MAX_ENTRY_BYTES)?;
+    // A regular file when it was scanned; anything else now takes the careful path.
+    let bytes = read_found_bytes(&Found {
+        path: path.to_path_buf(),
+        regular: true,
+    })?;
     if self::digest(&bytes) != digest {
         return Err("it changed while it was being read; run the command again".into());
     }
@@ -859,26 +891,24 @@ fn digest(bytes: &[u8]) -> u64 {
 /// Reads every file in `files` on every core; newest first, in the same
 /// order whatever the threads did.
 fn read_all(files: Vec<Found>) -> Loaded {
+    use rayon::iter::Either;
     use rayon::prelude::*;
-    let read: Vec<(PathBuf, std::result::Result<Entry, String>)> = files
+    let (mut entries, mut damaged): (Vec<Stored>, Vec<Damaged>) = files
         .into_par_iter()
-        .map(|f| {
-            let entry = read_found(&f);
-            (f.path, entry)
+        .map(|f| match read_found(&f) {
+            Ok(entry) => Either::Left(Stored {
+                path: f.path,
+                entry,
+            }),
+            Err(reason) => Either::Right(Damaged {
+                path: f.path,
+                reason,
+            }),
         })
-        .collect();
-    let mut loaded = Loaded::default();
-    for (path, read) in read {
-        match read {
-            Ok(entry) => loaded.entries.push(Stored { path, entry }),
-            Err(reason) => loaded.damaged.push(Damaged { path, reason }),
-        }
-    }
-    loaded
-        .entries
-        .sort_by(|a, b| (b.entry.created, &b.entry.id).cmp(&(a.entry.created, &a.entry.id)));
-    loaded.damaged.sort_by(|a, b| a.path.cmp(&b.path));
-    loaded
+        .partition_map(|x| x);
+    entries.sort_by(|a, b| (b.entry.created, &b.entry.id).cmp(&(a.entry.created, &a.entry.id)));
+    damaged.sort_by(|a, b| a.path.cmp(&b.path));
+    Loaded { entries, damaged }
 }
 
 /// A `*.json` name where entries are kept, and whether the folder listing

@@ -242,6 +242,9 @@ fn damaged_file_names_and_the_keys_in_reasons_are_named_clean() {
     rewrite(&bad_key, |doc| {
         doc["answers"][0]["key"] = json!(format!("arrival.distress{HIDE}"));
         doc["answers"][0]["value"] = json!("eleven");
+        // Shared, so that an export reads it whole (of a private entry an
+        // export reads only that it is private).
+        doc["shared"] = json!(true);
     });
     for args in [&["list"][..], &["export", "--since", "all"][..]] {
         let out = sb.assert_cmd().args(args).output().unwrap();
