@@ -138,6 +138,44 @@ pub enum Command {
   mentalog unshare 7c1e                       # a unique start of the id is enough
   mentalog export --preview                   # check that it is gone from the summary")]
     Unshare(IdArg),
+    /// Add a later reflection to an entry: what you see now, what came up in
+    /// a session, how strong the feelings are now. The entry itself never changes.
+    #[command(after_long_help = "Examples:
+  mentalog reflect 7c1e                       # a few questions, each can be skipped
+  mentalog reflect 7c1e --answers r.json      # the answers from a file (reflect.now, reflect.session, reflect.distress)")]
+    Reflect(ReflectArgs),
+    /// Delete entries for good: the entry, its reflections, its drafts and
+    /// anything left of it
+    #[command(after_long_help = "Examples:
+  mentalog delete 7c1e                        # shows what goes, then asks
+  mentalog delete 7c1e 9a2b --yes             # without asking, for scripts")]
+    Delete(DeleteArgs),
+    /// Write one archive of your whole journal, or check one
+    #[command(after_long_help = "Examples:
+  mentalog backup ~/journal-2026-11.tar.gz    # entries, reflections, drafts, plan, sessions, packs
+  mentalog backup --with-config FILE          # the config file too
+  mentalog backup --check FILE                # is the archive whole? (reads it, changes nothing)")]
+    Backup(BackupArgs),
+    /// Bring a backup back: into an empty data folder, or with --merge add
+    /// its entries and reflections to this journal
+    #[command(after_long_help = "Examples:
+  MENTALOG_DIR=~/new-journal mentalog restore FILE   # into an empty folder
+  mentalog restore --merge FILE               # add what this journal lacks; nothing is overwritten")]
+    Restore(RestoreArgs),
+    /// Delete your whole journal, plan, config, packs and drafts, when you
+    /// leave therapy or stop using mentalog
+    #[command(after_long_help = "Examples:
+  mentalog forget --everything                # asks you to type a word first
+  mentalog forget --everything --confirm forget   # for scripts")]
+    Forget(ForgetArgs),
+    /// Bring entries in from another journal
+    #[command(
+        subcommand,
+        after_long_help = "Examples:
+  jrnl --export json > jrnl.json && mentalog import jrnl jrnl.json
+  mentalog import jrnl ~/.local/share/jrnl/journal.txt   # jrnl's plain-text journal"
+    )]
+    Import(ImportCommand),
     /// Read the whole journal and report every file that cannot be read as
     /// an entry, or that does not belong where entries are kept
     #[command(after_long_help = "Examples:
@@ -191,6 +229,109 @@ pub enum Command {
   mentalog man > ~/.local/share/man/man1/mentalog.1
   mentalog man export | man -l -              # one command's page")]
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReflectArgs {
+    /// The entry's id; the first few characters are enough when they are unique
+    pub id: String,
+
+    /// The answers from a JSON file instead of asking ('-' reads standard input): the keys
+    /// reflect.now, reflect.session and reflect.distress (0-10), each optional
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The entries' ids; the first few characters of each are enough when they are unique
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+
+    /// Delete without asking (needed without a terminal)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The archive to write (a .tar.gz, 0600, never over an existing file), or with --check to read
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Check an archive: every member named, sized and checksummed as its manifest says
+    #[arg(long)]
+    pub check: bool,
+
+    /// Put the config file in the archive too
+    #[arg(long, conflicts_with = "check")]
+    pub with_config: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The archive 'mentalog backup' wrote
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Add the archive's entries and reflections to this journal (never the plan, sessions
+    /// or config), leaving every file already here as it is
+    #[arg(long)]
+    pub merge: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Everything: entries, reflections, drafts, plan, sessions, config and installed packs
+    #[arg(long, required = true)]
+    pub everything: bool,
+
+    /// The confirmation word, for scripts (otherwise you type it when asked)
+    #[arg(long, value_name = "WORD")]
+    pub confirm: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Entries from jrnl: its JSON export (jrnl --export json) or its plain-text journal
+    Jrnl {
+        /// The file to read
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// Which entries a list or an export is about. Each filter narrows; all
+/// together, an entry must pass every one.
+#[derive(Debug, Args, Default, Clone)]
+pub struct FilterArgs {
+    /// Only entries about this person (who the other person was), any case or accent
+    #[arg(long, value_name = "NAME", help_heading = "Filters")]
+    pub person: Option<String>,
+
+    /// Only entries where you named this feeling, any case or accent
+    #[arg(long, value_name = "FEELING", help_heading = "Filters")]
+    pub feeling: Option<String>,
+
+    /// Only entries whose words hold this text anywhere, any case or accent
+    #[arg(long, value_name = "TEXT", help_heading = "Filters")]
+    pub contains: Option<String>,
+
+    /// Only entries you shared
+    #[arg(long, conflicts_with = "private", help_heading = "Filters")]
+    pub shared: bool,
+
+    /// Only private entries
+    #[arg(long, help_heading = "Filters")]
+    pub private: bool,
+
+    /// Only entries written with this pack (its id)
+    #[arg(long, value_name = "ID", help_heading = "Filters")]
+    pub pack: Option<String>,
+
+    /// Only entries through the safety steps
+    #[arg(long, help_heading = "Filters")]
+    pub lane: bool,
 }
 
 #[derive(Debug, Args)]
@@ -402,6 +543,9 @@ pub struct ListArgs {
     /// Print JSON for scripts
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -502,6 +646,11 @@ pub struct ExportArgs {
     /// With --batch: the folder the summaries are written into
     #[arg(long, value_name = "DIR", requires = "batch")]
     pub out_dir: Option<PathBuf>,
+
+    /// Filters narrow which shared entries the summary is about; they never narrow its
+    /// safety section, and the summary says first that it is filtered
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Debug, Subcommand)]

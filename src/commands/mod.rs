@@ -1,8 +1,14 @@
 //! One file per subcommand: each ties the context, the store, the domain and
 //! the renderers together and formats nothing itself.
 
+mod backup;
 mod batch;
 mod check;
+mod delete;
+mod forget;
+mod import;
+mod reflect;
+mod restore;
 mod completions;
 mod dates;
 mod due;
@@ -45,6 +51,12 @@ pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::Paths => paths::run(ctx),
         Command::Export(args) => export::run(ctx, args),
         Command::Check(args) => check::run(ctx, args),
+        Command::Reflect(args) => reflect::run(ctx, args),
+        Command::Delete(args) => delete::run(ctx, args),
+        Command::Backup(args) => backup::run(ctx, args),
+        Command::Restore(args) => restore::run(ctx, args),
+        Command::Forget(args) => forget::run(ctx, args),
+        Command::Import(command) => import::run(ctx, command),
         Command::Session(command) => session::run(ctx, command),
         Command::Share(arg) => share::run(ctx, &arg.id, true),
         Command::Unshare(arg) => share::run(ctx, &arg.id, false),
