@@ -12,6 +12,7 @@ pub mod context;
 pub mod draft;
 pub mod entry;
 pub mod error;
+pub mod filter;
 pub mod flow;
 pub mod pack;
 pub mod paths;

@@ -21,6 +21,9 @@ use crate::store::{
 use crate::summary::{self, Period};
 
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
+    if crate::filter::Filter::from_args(&args.filter)?.is_some() {
+        anyhow::bail!("the filters of mentalog export are not built yet");
+    }
     if args.batch {
         return super::batch::run(ctx, args);
     }

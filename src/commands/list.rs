@@ -10,6 +10,9 @@ use crate::sessions::{self, Since};
 use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
+    if crate::filter::Filter::from_args(&args.filter)?.is_some() {
+        anyhow::bail!("the filters of mentalog list are not built yet");
+    }
     let since = super::dates::parse("--since", args.since.as_deref())?;
     let until = super::dates::parse("--until", args.until.as_deref())?;
     let store = Store::new(&ctx.paths.data);
