@@ -39,6 +39,9 @@ struct State {
     eof: bool,
     /// Said when the process has to leave from the handler.
     message: &'static str,
+    /// Files that are removed if the process has to leave from the
+    /// handler: a summary half written beside where it was going.
+    remove: Vec<std::path::PathBuf>,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
@@ -51,6 +54,7 @@ static STATE: Mutex<State> = Mutex::new(State {
     lines: None,
     eof: false,
     message: "Stopped.",
+    remove: Vec::new(),
 });
 
 /// The plain-mode reader: a request for a line goes one way, the line
@@ -82,6 +86,17 @@ pub fn install() -> anyhow::Result<()> {
 /// What to say if the process has to leave from the handler.
 pub fn set_message(message: &'static str) {
     state().message = message;
+}
+
+/// Removes `path` if the process has to leave from the handler, until
+/// [`keep_on_exit`] says otherwise.
+pub fn remove_on_exit(path: &std::path::Path) {
+    state().remove.push(path.to_path_buf());
+}
+
+/// Undoes [`remove_on_exit`] for `path`.
+pub fn keep_on_exit(path: &std::path::Path) {
+    state().remove.retain(|p| p != path);
 }
 
 fn handle() {
@@ -116,6 +131,9 @@ fn handle() {
         s = state();
     }
     let message = s.message;
+    for path in s.remove.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
     if raw {
         // Leaving in the middle of a key read would leave the terminal in
         // raw mode; console has no way to undo that from here, stty does.

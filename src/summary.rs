@@ -239,6 +239,8 @@ fn steps_only(e: &Entry) -> Entry {
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
     }
 }
 
@@ -260,6 +262,11 @@ pub struct Summary {
     /// what they held. Which files, and how many, is said on stderr only:
     /// an unreadable file may be a private entry.
     pub incomplete: bool,
+    /// The filters that chose the shared entries this summary is about, in
+    /// words ("about the person \"karl\""); absent when none. They never
+    /// narrow the safety section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
     pub safety: Safety,
     /// The focus agreed in a session and the shared entries marked as about
     /// it, directly after the safety section; `None` (no section) when there
@@ -296,7 +303,7 @@ pub struct Provenance {
 }
 
 /// What an export asks of [`build_with`] besides the selection.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options<'a> {
     /// The focus agreed now (the config's, else the pack's in use).
     pub focus: Option<&'a str>,
@@ -308,6 +315,11 @@ pub struct Options<'a> {
     pub threshold: u8,
     /// Every session day recorded; those in the period become ticks.
     pub sessions: &'a [NaiveDate],
+    /// Only the shared entries this accepts are summarised, but for the
+    /// safety section, which always has every one ([`crate::filter`]).
+    pub only: Option<&'a (dyn Fn(&Entry) -> bool + Sync)>,
+    /// The filters in words, for [`Summary::filter`].
+    pub filter: Option<&'a str>,
     /// The appendix of shared entries is made later, one entry at a time
     /// ([`view`]), and the episodes from the whole entries
     /// ([`episode_entries`]): the selection holds [`slim`] entries.
@@ -322,6 +334,8 @@ impl Default for Options<'_> {
             label: None,
             threshold: DEFAULT_THRESHOLD,
             sessions: &[],
+            only: None,
+            filter: None,
             slim: false,
         }
     }
@@ -628,7 +642,13 @@ pub fn build_with(
     options: &Options,
 ) -> Summary {
     let brief = options.brief;
-    let shared: Vec<&Entry> = selection.shared.iter().collect();
+    // The safety section sees every shared entry; the rest only those the
+    // filters accept.
+    let every: Vec<&Entry> = selection.shared.iter().collect();
+    let shared: Vec<&Entry> = match options.only {
+        Some(only) => every.iter().copied().filter(|e| only(e)).collect(),
+        None => every.clone(),
+    };
     let mut topics: Vec<Topic> = shared
         .iter()
         .filter_map(|e| {
@@ -666,7 +686,8 @@ pub fn build_with(
         next_session,
         pseudonymized,
         incomplete: false,
-        safety: safety(&shared, &selection.safety_only),
+        filter: options.filter.map(str::to_owned),
+        safety: safety(&every, &selection.safety_only),
         focus: focus_section(&shared, options.focus),
         topics,
         topics_more,
@@ -1337,6 +1358,8 @@ mod tests {
             plan_opened: None,
             focus: None,
             measures: Vec::new(),
+            tags: Vec::new(),
+            imported: None,
         }
     }
 

@@ -40,6 +40,7 @@ struct Plan {
     pseudonymize: bool,
     ascii: bool,
     today: NaiveDate,
+    filter: Option<crate::filter::Filter>,
 }
 
 /// One journal to export: its folder as given, where its config is (if it
@@ -193,6 +194,7 @@ fn plan(ctx: &Context, args: &ExportArgs) -> Result<Plan> {
         return Err(usage("--batch needs --out-dir, the folder to write into"));
     };
     Ok(Plan {
+        filter: crate::filter::Filter::from_args(&args.filter)?,
         formats,
         by: args.by,
         out_dir,
@@ -377,6 +379,15 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
             crate::text::Shown(problem)
         ));
     }
+    // Filters choose among the entries as written, before names are swapped.
+    let matched = plan.filter.as_ref().map(|f| super::export::Matched {
+        keys: entries
+            .iter()
+            .filter(|e| f.matches(e))
+            .map(|e| (e.id.clone(), e.created))
+            .collect(),
+        words: f.describe(),
+    });
     let view = Journal {
         store: &store,
         config: &config,
@@ -385,6 +396,7 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
         incomplete: !damaged.is_empty(),
         today: plan.today,
         slim: false,
+        matched: matched.as_ref(),
     };
     let folder = plan.out_dir.join(&job.label);
     let journal_owner = owner(&job.dir);

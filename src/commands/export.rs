@@ -21,9 +21,13 @@ use crate::store::{
 use crate::summary::{self, Period};
 
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
-    if crate::filter::Filter::from_args(&args.filter)?.is_some() {
-        anyhow::bail!("the filters of mentalog export are not built yet");
+    if args.filter.private {
+        return Err(Error::Usage(
+            "--private cannot be exported: private entries never leave your journal; 'mentalog list --private' shows them".into(),
+        )
+        .into());
     }
+    let filter = crate::filter::Filter::from_args(&args.filter)?;
     if args.batch {
         return super::batch::run(ctx, args);
     }
@@ -88,7 +92,8 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     // to what the summary counts; then the shared entries again, one at a
     // time as they are written. Only the files that can hold the period's
     // entries are read.
-    let (entries, files, damaged) = read_period(&store, period, args.pseudonymize)?;
+    let (entries, files, matched, damaged) =
+        read_period(&store, period, args.pseudonymize, filter.as_ref())?;
     super::report_damaged(&damaged);
     if args.pseudonymize {
         super::plan::warn_config(ctx);
@@ -101,6 +106,7 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         incomplete: !damaged.is_empty(),
         today,
         slim: true,
+        matched: matched.as_ref(),
     };
     let Made {
         mut summary,
@@ -227,6 +233,21 @@ pub(super) struct Journal<'a> {
     /// The entries are [`summary::slim`] ones: the appendix and the
     /// episodes are made later from the whole entries ([`Made::prepare`]).
     pub slim: bool,
+    /// The shared entries the filters chose, when there are filters.
+    pub matched: Option<&'a Matched>,
+}
+
+/// The entries a filtered summary is about, chosen on the entries as
+/// written (before names are swapped), and the filters in words.
+pub(super) struct Matched {
+    pub keys: std::collections::HashSet<(String, DateTime<FixedOffset>)>,
+    pub words: String,
+}
+
+impl Matched {
+    fn has(&self, e: &Entry) -> bool {
+        self.keys.contains(&(e.id.clone(), e.created))
+    }
 }
 
 /// A summary, and the words that look like names but were left as written
@@ -322,12 +343,17 @@ pub(super) fn summarize_selection(
         prepare.names = Some(names);
     }
     let selection = selection.map(|e| prepare.apply(e));
+    let only = |e: &Entry| journal.matched.is_none_or(|m| m.has(e));
     let options = summary::Options {
         focus: focus.as_deref(),
         brief,
         label: config.label.as_deref(),
         threshold,
         sessions: &journal.sessions.held,
+        only: journal
+            .matched
+            .map(|_| &only as &(dyn Fn(&Entry) -> bool + Sync)),
+        filter: journal.matched.map(|m| m.words.as_str()),
         slim: journal.slim,
     };
     let mut summary = summary::build_with(
@@ -342,7 +368,7 @@ pub(super) fn summarize_selection(
     summary.incomplete = journal.incomplete;
     let key = |e: &Entry| (e.id.clone(), e.created);
     let (shared, episodes) = if journal.slim {
-        let shared: Vec<&Entry> = selection.shared().iter().collect();
+        let shared: Vec<&Entry> = selection.shared().iter().filter(|e| only(e)).collect();
         (
             if brief {
                 Vec::new()
@@ -440,7 +466,8 @@ fn read_period(
     store: &Store,
     period: Period,
     pseudonymize: bool,
-) -> Result<(Vec<Entry>, Files, Vec<crate::store::Damaged>)> {
+    filter: Option<&crate::filter::Filter>,
+) -> Result<(Vec<Entry>, Files, Option<Matched>, Vec<crate::store::Damaged>)> {
     // Private entries and those outside the period are not read whole.
     let shown = |h: &crate::store::Head| {
         (h.shared || h.safety_shared) && period.contains_day(h.created.date_naive())
@@ -451,16 +478,26 @@ fn read_period(
             if !(e.shared || e.safety_shared) || !period.contains(&e) {
                 return None;
             }
+            // Filters read the whole entry, as written.
+            let matched = filter.is_none_or(|f| f.matches(&e));
             let e = if pseudonymize { e } else { summary::slim(e) };
-            Some((e, read.path, read.digest))
+            Some((e, read.path, read.digest, matched))
         })?;
     let mut entries = Vec::with_capacity(kept.len());
     let mut files = Files::new();
-    for (e, path, digest) in kept {
-        files.insert((e.id.clone(), e.created), (path, digest));
+    let mut matched = filter.map(|f| Matched {
+        keys: Default::default(),
+        words: f.describe(),
+    });
+    for (e, path, digest, chosen) in kept {
+        let key = (e.id.clone(), e.created);
+        if chosen && let Some(m) = &mut matched {
+            m.keys.insert(key.clone());
+        }
+        files.insert(key, (path, digest));
         entries.push(e);
     }
-    Ok((entries, files, damaged))
+    Ok((entries, files, matched, damaged))
 }
 
 type Files = std::collections::HashMap<(String, DateTime<FixedOffset>), (PathBuf, u64)>;

@@ -10,9 +10,7 @@ use crate::sessions::{self, Since};
 use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
-    if crate::filter::Filter::from_args(&args.filter)?.is_some() {
-        anyhow::bail!("the filters of mentalog list are not built yet");
-    }
+    let filter = crate::filter::Filter::from_args(&args.filter)?;
     let since = super::dates::parse("--since", args.since.as_deref())?;
     let until = super::dates::parse("--until", args.until.as_deref())?;
     let store = Store::new(&ctx.paths.data);
@@ -48,7 +46,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     // each only what the list shows is kept.
     let row = |path, e: &crate::entry::Entry| journal::ListRow::new(path, e, args.json);
     let (rows, damaged, any) = match args.limit {
-        Some(limit) => {
+        // The newest N of all entries: only the newest files are read.
+        Some(limit) if filter.is_none() => {
             let window = store.load_window(since, until, Some(limit))?;
             let rows: Vec<_> = window
                 .loaded
@@ -58,16 +57,22 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
                 .collect();
             (rows, window.loaded.damaged, window.any)
         }
-        None => {
-            let in_window = |e: &crate::entry::Entry| {
+        // Every entry of the period, or those the filters choose.
+        _ => {
+            let wanted = |e: &crate::entry::Entry| {
                 let day = e.created.date_naive();
-                since.is_none_or(|s| day >= s) && until.is_none_or(|u| day <= u)
+                since.is_none_or(|s| day >= s)
+                    && until.is_none_or(|u| day <= u)
+                    && filter.as_ref().is_none_or(|f| f.matches(e))
             };
             let (mut rows, damaged) = store.scan_window(since, until, |s| {
-                in_window(&s.entry).then(|| row(s.path, &s.entry))
+                wanted(&s.entry).then(|| row(s.path, &s.entry))
             })?;
             // Newest first; the id settles ties, as everywhere.
             rows.sort_by(|a, b| (b.created, &b.id).cmp(&(a.created, &a.id)));
+            if let Some(limit) = args.limit {
+                rows.truncate(limit);
+            }
             let any = !rows.is_empty() || !damaged.is_empty() || store.has_entry_files()?;
             (rows, damaged, any)
         }
@@ -78,7 +83,8 @@ pub fn run(ctx: &Context, args: &ListArgs) -> Result<()> {
     if args.json {
         journal::list_json(&mut out, &rows)?;
     } else {
-        let filtered = since.is_some() || until.is_some() || args.limit.is_some();
+        let filtered =
+            since.is_some() || until.is_some() || args.limit.is_some() || filter.is_some();
         journal::list(&mut out, &rows, filtered && any)?;
     }
     out.flush()?;

@@ -57,6 +57,14 @@ pub struct TemplateError(pub String);
 pub const INCOMPLETE: &str =
     "This summary may be incomplete: some files in the journal could not be read.";
 
+/// Said first in every filtered summary, so that no one takes it for the
+/// whole; `words` are the filters ([`crate::summary::Summary::filter`]).
+pub fn filtered(words: &str) -> String {
+    format!(
+        "This summary is filtered: it covers only the shared entries {words}. The safety section still has every shared entry."
+    )
+}
+
 /// Said in every brief summary, so that no one takes it for the whole.
 pub const BRIEF: &str = "This is the brief summary: the full summary also has every shared entry word for word, and any measures.";
 
@@ -112,7 +120,12 @@ pub fn render(
             Format::Html | Format::Markdown => blank(&out, &[("<!--", "-->")]),
             _ => out.clone(),
         };
-        for (applies, notice) in [(summary.incomplete, INCOMPLETE), (summary.brief, BRIEF)] {
+        let filtered = summary.filter.as_deref().map(filtered);
+        for (applies, notice) in [
+            (summary.incomplete, INCOMPLETE),
+            (summary.brief, BRIEF),
+            (filtered.is_some(), filtered.as_deref().unwrap_or_default()),
+        ] {
             if applies && !seen.contains(notice) {
                 first.push(match format {
                     Format::Html => format!("<p class=\"notice\">{notice}</p>\n"),
@@ -199,6 +212,13 @@ pub fn render_to(
     };
     let rendered = tmpl.render_captured_to(context, &mut sink).map(|_| ());
     // An entry that could not be shown says why, before anything else.
+    // A closed pipe first: the reader went away, which is no failure.
+    if let Some(io) = sink
+        .failed
+        .take_if(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    {
+        return Err(anyhow::Error::new(io).context(FAILED));
+    }
     if let Some(why) = lazy.and_then(|l| l.failed.lock().ok().and_then(|mut f| f.take())) {
         return Err(TemplateError(why).into());
     }
@@ -222,9 +242,14 @@ fn json_to(
 ) -> io::Result<()> {
     let json = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
     const SLOT: &str = "\n  \"entries\": []";
-    let (Some(appendix), Some(at)) = (appendix.filter(|a| !a.is_empty()), json.find(SLOT)) else {
+    let Some(appendix) = appendix.filter(|a| !a.is_empty()) else {
         out.write_all(json.as_bytes())?;
         return out.write_all(b"\n");
+    };
+    let Some(at) = json.find(SLOT) else {
+        return Err(io::Error::other(
+            "the summary has no place for its shared entries",
+        ));
     };
     let open = at + SLOT.len() - 1;
     out.write_all(&json.as_bytes()[..open])?;

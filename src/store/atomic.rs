@@ -87,17 +87,22 @@ pub fn write_replace_with(
         .unwrap_or(Path::new("."));
     let fail = || format!("cannot write {}", path.display());
     let mut tmp = locked_temp_file(dir).with_context(fail)?;
-    {
+    // Ctrl-C while it is written leaves nothing behind.
+    let tmp_path = tmp.path().to_path_buf();
+    crate::signal::remove_on_exit(&tmp_path);
+    let written = (|| {
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut tmp);
         fill(&mut out).with_context(fail)?;
         out.flush().with_context(fail)?;
-    }
-    tmp.as_file().sync_all().with_context(fail)?;
-    match tmp.persist(path) {
-        // The handle (and its lock) goes now.
-        Ok(file) => drop(file),
-        Err(e) => return Err(e.error).with_context(fail),
-    }
+        drop(out);
+        tmp.as_file().sync_all().with_context(fail)
+    })();
+    let persisted =
+        written.and_then(|()| tmp.persist(path).map_err(|e| e.error).with_context(fail));
+    // Renamed, or removed when `tmp` went: nothing is left to remove.
+    crate::signal::keep_on_exit(&tmp_path);
+    // The handle (and its lock) goes now.
+    drop(persisted?);
     sync_dir(dir).with_context(fail)
 }
 

@@ -20,6 +20,7 @@
 mod atomic;
 mod limits;
 pub mod packs;
+pub mod remove;
 
 use std::fs;
 use std::io;
@@ -380,8 +381,11 @@ impl Store {
     }
 
     /// Calls `f` with each month folder that overlaps `since..=until`,
-    /// newest name first (folders with other names first), listing a
-    /// year's folder only when it is reached, until `f` returns false.
+    /// newest first, until `f` returns false. Folders whose names are not a
+    /// year and a month come before all others, whatever year they are in,
+    /// so that what they hold is always read (and reported). Only the year
+    /// folders of the window are listed; a month folder's files are listed
+    /// by `f`, only when it is reached.
     fn each_month(
         &self,
         since: Option<NaiveDate>,
@@ -392,12 +396,9 @@ impl Store {
         let outside = |first: NaiveDate, last: NaiveDate| {
             since.is_some_and(|s| last < s) || until.is_some_and(|u| first > u)
         };
-        let mut years: Vec<(Option<i32>, PathBuf)> = subdirs(&self.entries_dir())?
-            .into_iter()
-            .map(|p| (digits(&p, 4).map(|y| y as i32), p))
-            .collect();
-        years.sort_by(|a, b| (b.0.unwrap_or(i32::MAX), &b.1).cmp(&(a.0.unwrap_or(i32::MAX), &a.1)));
-        for (year, path) in years {
+        let mut months: Vec<Month> = Vec::new();
+        for path in subdirs(&self.entries_dir())? {
+            let year = digits(&path, 4).map(|y| y as i32);
             if let Some(y) = year
                 && let (Some(first), Some(last)) = (
                     NaiveDate::from_ymd_opt(y, 1, 1),
@@ -407,7 +408,6 @@ impl Store {
             {
                 continue;
             }
-            let mut months: Vec<Month> = Vec::new();
             for path in subdirs(&path)? {
                 let first = year
                     .zip(digits(&path, 2))
@@ -426,11 +426,11 @@ impl Store {
                     path,
                 });
             }
-            months.sort_by(|a, b| (b.first, &b.path).cmp(&(a.first, &a.path)));
-            for month in months {
-                if !f(month)? {
-                    return Ok(());
-                }
+        }
+        months.sort_by(|a, b| (b.first, &b.path).cmp(&(a.first, &a.path)));
+        for month in months {
+            if !f(month)? {
+                break;
             }
         }
         Ok(())
@@ -455,6 +455,10 @@ impl Store {
     pub fn newest_entry(&self) -> Result<Option<Entry>> {
         let mut newest = None;
         self.each_month(None, None, |month| {
+            // A folder not named for a month says nothing of which is newest.
+            if month.first == NaiveDate::MAX {
+                return Ok(true);
+            }
             let mut found = Vec::new();
             json_files(&month.path, &mut found)?;
             newest = found.into_iter().max_by(|a, b| a.path.cmp(&b.path));
@@ -496,6 +500,7 @@ impl Store {
             day == NaiveDate::MAX || (from.is_none_or(|s| day >= s) && to.is_none_or(|u| day <= u))
         };
         let mut loaded = match limit {
+            Some(0) => Loaded::default(),
             None => {
                 let mut files = self.entry_names(from, to)?;
                 files.retain(named_in);
@@ -558,6 +563,10 @@ impl Store {
             .filter_map(|f| {
                 let read = read_found_bytes(&f).and_then(|b| {
                     let head: Head = serde_json::from_slice(&b).map_err(|e| e.to_string())?;
+                    // A version this mentalog cannot read is said, whoever it is for.
+                    if head.schema == 0 || head.schema > crate::entry::SCHEMA_VERSION {
+                        return parse_entry(&b).map(|_| None);
+                    }
                     if !wanted(&head) {
                         return Ok(None);
                     }
@@ -620,7 +629,10 @@ impl Store {
                 }
                 match read_found(&found) {
                     Ok(entry) => {
-                        if in_window(&entry) {
+                        // An entry counts toward the newest `limit` only
+                        // when its name has its day: one misnamed for a
+                        // later day must not end the reading early.
+                        if in_window(&entry) && day == entry.created.date_naive() {
                             kept += 1;
                             // The day of the limit-th entry read: every
                             // file still unread is named for that day or
@@ -826,8 +838,11 @@ fn read_found_bytes(found: &Found) -> std::result::Result<Vec<u8>, String> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let Ok(file) = options.open(&found.path) else {
-        return read_checked(&found.path, MAX_ENTRY_BYTES);
+    // What was opened is checked on the handle (no second look-up by name):
+    // anything but a regular file now takes the careful path.
+    let file = match options.open(&found.path) {
+        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => file,
+        _ => return read_checked(&found.path, MAX_ENTRY_BYTES),
     };
     let mut bytes = Vec::with_capacity(16 * 1024);
     io::Read::read_to_end(&mut io::Read::take(file, MAX_ENTRY_BYTES + 1), &mut bytes)
@@ -842,6 +857,7 @@ fn read_found_bytes(found: &Found) -> std::result::Result<Vec<u8>, String> {
 /// written and what of it the person shares.
 #[derive(Debug, serde::Deserialize)]
 pub struct Head {
+    pub schema: u32,
     #[serde(with = "crate::entry::rfc3339_seconds")]
     pub created: chrono::DateTime<chrono::FixedOffset>,
     pub shared: bool,

@@ -44,6 +44,8 @@ pub fn entry(id: &str, created: &str, what: &str) -> Entry {
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
     }
 }
 
@@ -675,4 +677,58 @@ fn an_entry_read_again_must_be_the_file_that_was_scanned() {
         })
         .unwrap();
     assert!(none.is_empty());
+}
+
+#[test]
+fn a_misnamed_file_never_ends_a_short_list_early_and_odd_folders_are_not_the_newest() {
+    let sb = Sandbox::new();
+    let store = mentalog::store::Store::new(sb.data());
+    store
+        .save_entry(&entry("0000000a", "2026-10-20T10:00:00+02:00", "twentieth"))
+        .unwrap();
+    store
+        .save_entry(&entry(
+            "0000000b",
+            "2026-10-25T10:00:00+02:00",
+            "twenty-fifth",
+        ))
+        .unwrap();
+    // A January entry moved by hand into October, under a later name.
+    let january = store
+        .save_entry(&entry("0000000c", "2026-01-01T10:00:00+01:00", "new year"))
+        .unwrap();
+    let moved = sb
+        .data()
+        .join("entries/2026/10/2026-10-30T10-00-00-0000000c.json");
+    std::fs::rename(&january, &moved).unwrap();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let out = sb
+            .cmd()
+            .args(["list", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = ids(&[]);
+    assert_eq!(all, ["0000000b", "0000000a", "0000000c"]);
+    assert_eq!(ids(&["-n", "2"]), all[..2]);
+    assert!(ids(&["-n", "0"]).is_empty());
+    // A folder that is not a month's holds an old entry with a late name:
+    // it is listed, but the newest entry is still the newest by date.
+    std::fs::remove_file(&moved).unwrap();
+    let odd = sb.data().join("entries/2026/backup");
+    std::fs::create_dir_all(&odd).unwrap();
+    let twentieth = sb
+        .data()
+        .join("entries/2026/10/2026-10-20T10-00-00-0000000a.json");
+    std::fs::copy(&twentieth, odd.join("2026-12-31T10-00-00-0000000a.json")).unwrap();
+    let newest = store.newest_entry().unwrap().unwrap();
+    assert_eq!(newest.id, "0000000b");
 }
