@@ -421,6 +421,15 @@ impl Reread {
     fn entry(&self, i: usize) -> std::result::Result<Entry, String> {
         let (path, digest) = &self.files[i];
         crate::store::reread_entry(path, *digest)
+            .and_then(|e| {
+                // Only shared entries are read again (the appendix, the
+                // episodes): anything else here is a mistake, never shown.
+                if e.shared {
+                    Ok(e)
+                } else {
+                    Err("it is not a shared entry".into())
+                }
+            })
             .map(|e| self.prepare.apply(&e))
             .map_err(|why| {
                 format!(
@@ -467,7 +476,7 @@ fn read_period(
     period: Period,
     pseudonymize: bool,
     filter: Option<&crate::filter::Filter>,
-) -> Result<(Vec<Entry>, Files, Option<Matched>, Vec<crate::store::Damaged>)> {
+) -> Result<PeriodRead> {
     // Private entries and those outside the period are not read whole.
     let shown = |h: &crate::store::Head| {
         (h.shared || h.safety_shared) && period.contains_day(h.created.date_naive())
@@ -483,6 +492,15 @@ fn read_period(
             let e = if pseudonymize { e } else { summary::slim(e) };
             Some((e, read.path, read.digest, matched))
         })?;
+    // Two files holding one entry (a copy made by hand or by a sync) could
+    // be told apart by nothing but their path: neither is shown, both are
+    // reported, and the summary says it may be incomplete.
+    let mut copies: std::collections::HashMap<(String, DateTime<FixedOffset>), usize> =
+        Default::default();
+    for (e, ..) in &kept {
+        *copies.entry((e.id.clone(), e.created)).or_default() += 1;
+    }
+    let mut damaged = damaged;
     let mut entries = Vec::with_capacity(kept.len());
     let mut files = Files::new();
     let mut matched = filter.map(|f| Matched {
@@ -491,16 +509,36 @@ fn read_period(
     });
     for (e, path, digest, chosen) in kept {
         let key = (e.id.clone(), e.created);
+        if copies.get(&key).is_some_and(|n| *n > 1) {
+            damaged.push(crate::store::Damaged {
+                path,
+                reason: format!(
+                    "another file holds the same entry ({}); neither is shown ('mentalog check' lists both)",
+                    e.short_id()
+                ),
+            });
+            continue;
+        }
         if chosen && let Some(m) = &mut matched {
             m.keys.insert(key.clone());
         }
         files.insert(key, (path, digest));
         entries.push(e);
     }
+    damaged.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((entries, files, matched, damaged))
 }
 
 type Files = std::collections::HashMap<(String, DateTime<FixedOffset>), (PathBuf, u64)>;
+
+/// What [`read_period`] gives: the entries (cut down), where each came
+/// from, those the filters chose, and the files that could not be read.
+type PeriodRead = (
+    Vec<Entry>,
+    Files,
+    Option<Matched>,
+    Vec<crate::store::Damaged>,
+);
 
 /// Whether `--out` may write `path`: never into the data folder (the crisis
 /// plan, an entry, the sessions) or over the config file, and never over
