@@ -55,6 +55,8 @@ fn journals(root: &Path) -> PathBuf {
                 plan_opened: None,
                 focus: None,
                 measures: Vec::new(),
+                tags: Vec::new(),
+                imported: None,
                 answers: vec![
                     answer(
                         keys::ARRIVAL_DISTRESS,

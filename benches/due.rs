@@ -75,6 +75,8 @@ fn entry(i: usize, created: DateTime<FixedOffset>) -> Entry {
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
         answers: vec![
             answer(
                 keys::ARRIVAL_DISTRESS,

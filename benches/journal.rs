@@ -48,6 +48,8 @@ fn journal(n: usize) -> (tempfile::TempDir, Store) {
             plan_opened: None,
             focus: None,
             measures: Vec::new(),
+            tags: Vec::new(),
+            imported: None,
             answers: vec![
                 answer(
                     keys::ARRIVAL_DISTRESS,

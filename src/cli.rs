@@ -159,7 +159,7 @@ pub enum Command {
     /// Bring a backup back: into an empty data folder, or with --merge add
     /// its entries and reflections to this journal
     #[command(after_long_help = "Examples:
-  MENTALOG_DIR=~/new-journal mentalog restore FILE   # into an empty folder
+  mentalog --dir ~/new-journal restore FILE   # into an empty folder
   mentalog restore --merge FILE               # add what this journal lacks; nothing is overwritten")]
     Restore(RestoreArgs),
     /// Delete your whole journal, plan, config, packs and drafts, when you
@@ -172,7 +172,7 @@ pub enum Command {
     #[command(
         subcommand,
         after_long_help = "Examples:
-  jrnl --export json > jrnl.json && mentalog import jrnl jrnl.json
+  mentalog import jrnl jrnl.json                # after: jrnl --export json > jrnl.json
   mentalog import jrnl ~/.local/share/jrnl/journal.txt   # jrnl's plain-text journal"
     )]
     Import(ImportCommand),
@@ -294,6 +294,9 @@ pub struct ForgetArgs {
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// Entries from jrnl: its JSON export (jrnl --export json) or its plain-text journal
+    #[command(after_long_help = "Examples:
+  mentalog import jrnl jrnl.json                # after: jrnl --export json > jrnl.json
+  mentalog import jrnl journal.txt              # jrnl's plain-text journal; twice adds nothing")]
     Jrnl {
         /// The file to read
         #[arg(value_name = "FILE")]

@@ -158,6 +158,8 @@ impl Draft {
             plan_opened: self.plan_opened,
             focus: None,
             measures: Vec::new(),
+            tags: Vec::new(),
+            imported: None,
         }
     }
 

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 /// an answer's `framing`, a nudge's `after`); version 1 files read as they are.
 /// Version 3 added the focus (`focus`, and a `focus.about` answer), urge
 /// tracking answers, measure items (kind `scale`) and their scores.
-pub const SCHEMA_VERSION: u32 = 3;
+/// Version 4 added `tags` and `imported` (entries brought in from another
+/// journal, such as jrnl, by `mentalog import`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Keys of the steps whose meaning the safety lane and the summary rely on.
 pub mod keys {
@@ -433,6 +435,25 @@ pub struct Entry {
     /// Never shown to the person; exported only when `show_scores` was on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub measures: Vec<MeasureResult>,
+    /// Words the person filed the entry under, in the order first written,
+    /// without duplicates (an imported jrnl entry keeps its `@tags`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Set when the entry was brought in from another journal rather than
+    /// written here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<Imported>,
+}
+
+/// Where an imported entry came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Imported {
+    /// The journal program it came from: `"jrnl"`.
+    pub from: String,
+    /// The SHA-256 (lowercase hex) of the imported entry's date, time,
+    /// title and body, so the same entry is recognised when imported again.
+    pub source: String,
 }
 
 /// A measure's scores in one entry, with the words the export must print.

@@ -26,9 +26,9 @@ impl Filter {
         let text = |flag: &str, v: &Option<String>| -> Result<Option<String>, Error> {
             match v {
                 None => Ok(None),
-                Some(v) if fold(v).trim().is_empty() => Err(Error::Usage(format!(
-                    "{flag} needs some text to look for"
-                ))),
+                Some(v) if fold(v).trim().is_empty() => {
+                    Err(Error::Usage(format!("{flag} needs some text to look for")))
+                }
                 Some(v) => Ok(Some(fold(v).trim().to_string())),
             }
         };
@@ -78,7 +78,9 @@ impl Filter {
         if let Some(needle) = &self.contains {
             let found = e.answers.iter().any(|a| match &a.value {
                 Value::Text(t) => fold(t).contains(needle.as_str()),
-                Value::Feelings(list) => list.iter().any(|f| fold(&f.name).contains(needle.as_str())),
+                Value::Feelings(list) => {
+                    list.iter().any(|f| fold(&f.name).contains(needle.as_str()))
+                }
                 _ => false,
             }) || e
                 .nudge

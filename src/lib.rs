@@ -4,6 +4,7 @@
 //! the guided walk over a [`prompt::Prompter`]) can be used on their own.
 
 pub mod answers;
+pub mod archive;
 pub mod cli;
 mod commands;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod entry;
 pub mod error;
 pub mod filter;
 pub mod flow;
+pub mod import;
 pub mod pack;
 pub mod paths;
 pub mod plan_edit;

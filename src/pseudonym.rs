@@ -760,6 +760,8 @@ mod tests {
             plan_opened: None,
             focus: None,
             measures: Vec::new(),
+            tags: Vec::new(),
+            imported: None,
         }
     }
 

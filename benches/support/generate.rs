@@ -373,6 +373,8 @@ fn walk(
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
     }
 }
 
@@ -436,6 +438,8 @@ fn lane(rng: &mut Rng, pack: &Pack, id: String, created: DateTime<FixedOffset>) 
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
     }
 }
 

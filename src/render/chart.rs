@@ -1237,6 +1237,8 @@ mod tests {
             plan_opened: None,
             focus: None,
             measures: Vec::new(),
+            tags: Vec::new(),
+            imported: None,
         };
         let period = Period {
             since: None,

@@ -35,6 +35,9 @@ impl ListRow {
         } else {
             e.text(keys::WHAT_HAPPENED)
                 .or_else(|| e.text(keys::SAFETY_NOTE))
+                // An entry brought in from another journal: its title, or its words.
+                .or_else(|| e.text(crate::import::TITLE_KEY))
+                .or_else(|| e.text(crate::import::BODY_KEY))
                 .map(|t| first_words(&clean(t), WHAT_WIDTH))
         };
         ListRow {
@@ -145,7 +148,13 @@ pub fn show(out: &mut impl Write, e: &Entry) -> io::Result<()> {
     if e.safety_lane {
         about.push_str(" · written at a very hard moment, with your crisis plan");
     }
+    if let Some(imported) = &e.imported {
+        about.push_str(&format!(" · brought in from {}", OneLine(&imported.from)));
+    }
     writeln!(out, "{about}")?;
+    if !e.tags.is_empty() {
+        writeln!(out, "Tags: {}", OneLine(&e.tags.join(", ")))?;
+    }
     // Beneath the step that drew it, or the last answer before it when that
     // step was skipped; at the end when neither is known (older entries).
     let place = e

@@ -33,6 +33,8 @@ fn entry(n: usize, created: &str, shared: bool) -> Entry {
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
         answers: vec![
             Answer {
                 key: keys::ARRIVAL_DISTRESS.into(),

@@ -124,7 +124,7 @@ fn a_scripted_entry_is_stored_as_documented() {
         "{name}"
     );
     assert!(path.starts_with(sb.data().join("entries/2026/11")));
-    assert_eq!(doc["schema"], 3);
+    assert_eq!(doc["schema"], 4);
     assert_eq!(doc["created"], "2026-11-03T21:40:12+01:00");
     assert_eq!(doc["pack"], json!({"id": "mbt-core", "version": "3"}));
     assert_eq!(doc["shared"], true);

@@ -125,7 +125,7 @@ fn every_json_output_is_versioned_and_its_version_documented() {
     let docs = docs();
     let outputs: [(&[&str], Value); 4] = [
         (&["list", "--json"], json!("mentalog.list/1")),
-        (&["show", &id[..8], "--json"], json!(3)),
+        (&["show", &id[..8], "--json"], json!(4)),
         (&["session", "list", "--json"], json!("mentalog.sessions/1")),
         (&["pack", "list", "--json"], json!("mentalog.packs/1")),
     ];

@@ -89,6 +89,8 @@ fn entry(id: &str, created: &str, shared: bool, answers: Vec<Answer>) -> Entry {
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
     }
 }
 
@@ -1576,6 +1578,7 @@ fn asked(sb: &Sandbox, target: &std::path::Path, yes: bool) -> String {
         dirs_from: None,
         by: mentalog::cli::BatchBy::All,
         out_dir: None,
+        filter: Default::default(),
     });
     mentalog::run_in(&mut ctx, &command).unwrap();
     assert_eq!(p.remaining(), 0);
@@ -1904,4 +1907,175 @@ fn a_feeling_named_without_its_strength_is_exported_in_every_format() {
             "{format}: {text}"
         );
     }
+}
+
+/// Three shared entries (Karl; Zoë with "hurt"; Karl in a lane), a private
+/// one about Karl, all in March 2026.
+fn filter_journal() -> Sandbox {
+    let karl = |id: &str, day: u32, what: &str, feeling: &str| {
+        entry(
+            id,
+            &format!("2026-03-{day:02}T20:00:00+01:00"),
+            true,
+            vec![
+                rating(keys::ARRIVAL_DISTRESS, 5),
+                safety("no"),
+                text(keys::WHAT_HAPPENED, what),
+                feelings(&[(feeling, 6)]),
+                a(keys::OTHER_WHO, Kind::ShortText, Value::Text("Karl".into())),
+                text(keys::SHARE_TOPIC, &format!("Topic of {id}")),
+            ],
+        )
+    };
+    let mut zoe = karl(
+        "b2b2b2b2000000000000000000000002",
+        5,
+        "Zoë rang late. Crème brûlée.",
+        "Hurt",
+    );
+    zoe.answers[4].value = Value::Text("Zoë".into());
+    let mut private = karl(
+        "c3c3c3c3000000000000000000000003",
+        6,
+        "PRIVATE-FILTER-TEXT",
+        "sad",
+    );
+    private.shared = false;
+    let lane = lane_entry(
+        "d4d4d4d4000000000000000000000004",
+        "2026-03-07T23:00:00+01:00",
+        9,
+        "LANE-NOTE-KEPT",
+        LaneShare::Whole,
+    );
+    journal(&[
+        karl(
+            "a1a1a1a1000000000000000000000001",
+            4,
+            "Karl laughed at the phone.",
+            "angry",
+        ),
+        zoe,
+        private,
+        lane,
+    ])
+}
+
+#[test]
+fn list_filters_choose_by_person_feeling_words_sharing_pack_and_lane() {
+    let sb = filter_journal();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let out = sb
+            .cmd()
+            .args(["list", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap()[..4].to_string())
+            .collect()
+    };
+    assert_eq!(ids(&[]), ["d4d4", "c3c3", "b2b2", "a1a1"]);
+    assert_eq!(ids(&["--person", "KARL"]), ["c3c3", "a1a1"]);
+    assert_eq!(ids(&["--person", "zoe"]), ["b2b2"], "accents are set aside");
+    assert_eq!(ids(&["--feeling", "hurt"]), ["b2b2"], "case is set aside");
+    assert_eq!(ids(&["--contains", "creme BRULEE"]), ["b2b2"]);
+    assert_eq!(ids(&["--contains", "phone"]), ["a1a1"]);
+    assert_eq!(ids(&["--private"]), ["c3c3"]);
+    assert_eq!(ids(&["--shared"]), ["d4d4", "b2b2", "a1a1"]);
+    assert_eq!(ids(&["--lane"]), ["d4d4"]);
+    assert_eq!(
+        ids(&["--pack", "mbt-core"]),
+        ["d4d4", "c3c3", "b2b2", "a1a1"]
+    );
+    assert!(ids(&["--pack", "other"]).is_empty());
+    assert_eq!(
+        ids(&["--person", "karl", "--shared"]),
+        ["a1a1"],
+        "every filter at once"
+    );
+    assert_eq!(
+        ids(&["--person", "karl", "-n", "1"]),
+        ["c3c3"],
+        "the newest that match"
+    );
+    assert_eq!(
+        ids(&["--person", "karl", "--since", "2026-03-05"]),
+        ["c3c3"]
+    );
+    // The text list says that nothing matches, not that the journal is empty.
+    let out = sb
+        .cmd()
+        .args(["list", "--person", "nobody"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "No entries match; 'mentalog list' shows them all.\n"
+    );
+    let out = sb
+        .cmd()
+        .args(["list", "--contains", "  "])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_filtered_export_says_so_first_and_keeps_every_lane_entry_in_its_safety_section() {
+    let sb = filter_journal();
+    for format in FORMATS {
+        let whole = export(&sb, &["--format", format]);
+        let out = export(&sb, &["--format", format, "--person", "zoe"]);
+        assert!(!whole.contains("This summary is filtered"), "{format}");
+        assert_eq!(
+            out.contains("This summary is filtered"),
+            format != "json",
+            "{format}: {out}"
+        );
+        assert!(!out.contains("PRIVATE-FILTER-TEXT"), "{format}");
+        // Zoë's entry is the one summarised; Karl's is not.
+        assert!(out.contains("Topic of b2b2"), "{format}");
+        assert!(!out.contains("Topic of a1a1"), "{format}");
+        // The lane entry is not about Zoë, and its safety section is whole.
+        assert!(out.contains("LANE-NOTE-KEPT"), "{format}: {out}");
+        if format != "json" {
+            let notice = out.find("This summary is filtered").unwrap();
+            let safety = out.find("LANE-NOTE-KEPT").unwrap();
+            assert!(notice < safety, "{format}: the notice comes first");
+        }
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(&export(&sb, &["--format", "json", "--person", "zoe"])).unwrap();
+    assert_eq!(doc["filter"], "about the person \"zoe\"");
+    assert_eq!(doc["glance"]["entries"], 1);
+    let ids: Vec<&str> = doc["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["id"].as_str().unwrap()[..4])
+        .collect();
+    assert_eq!(ids, ["b2b2"]);
+    assert_eq!(doc["safety"]["lane"].as_array().unwrap().len(), 1);
+    let whole: serde_json::Value =
+        serde_json::from_str(&export(&sb, &["--format", "json"])).unwrap();
+    assert!(whole.get("filter").is_none());
+    assert_eq!(
+        doc["safety"], whole["safety"],
+        "filters never narrow the safety section"
+    );
+    // Private entries never leave, filter or not.
+    let out = sb.cmd().args(["export", "--private"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("private entries never leave"));
 }

@@ -1,11 +1,13 @@
 //! The integration tests: one binary, a module per area.
 
+mod backup;
 mod batch;
 mod browser;
 mod check;
 mod cli;
 mod contract;
 mod custom_pack;
+mod delete;
 mod due;
 mod editor;
 mod examples;
@@ -13,6 +15,7 @@ mod export;
 mod faults;
 mod flow;
 mod generator;
+mod import;
 mod new;
 mod pack_check;
 mod packs;

@@ -50,6 +50,8 @@ fn entry(id: &str, shared: bool, who: &str, text: &str) -> Entry {
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
     }
 }
 

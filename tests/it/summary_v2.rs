@@ -341,6 +341,8 @@ fn entry(id: &str, created: &str, shared: bool, answers: Vec<Answer>) -> Entry {
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
     }
 }
 

@@ -98,6 +98,8 @@ fn entry(id: &str, day: u32, answers: Vec<Answer>) -> Entry {
         plan_opened: None,
         focus: None,
         measures: Vec::new(),
+        tags: Vec::new(),
+        imported: None,
     }
 }
 
