@@ -1,8 +1,8 @@
 //! Whole-process timings of the commands people and scripts run, on
 //! generated journals of 1,000, 10,000 and 100,000 entries (about 3.8 KB
 //! each, spread over thirty years; see `support/generate.rs`): start-up,
-//! `list -n 20`, a full `list`, `show`, an export of the last two weeks and
-//! of everything in each format, and `new --answers`.
+//! `list -n 20`, a full `list`, `list --contains`, `show`, an export of the
+//! last two weeks and of everything in each format, and `new --answers`.
 //!
 //! `cargo bench --bench commands`. The journals are generated once, through
 //! the real store, into `target/bench-journals/` and reused (100,000
@@ -96,6 +96,12 @@ fn list_newest_20(bencher: Bencher, n: usize) {
 #[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
 fn list_all(bencher: Bencher, n: usize) {
     run(bencher, n, &["list"]);
+}
+
+/// A search through every entry's words (case and accents set aside).
+#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
+fn list_contains(bencher: Bencher, n: usize) {
+    run(bencher, n, &["list", "--contains", "phone"]);
 }
 
 #[divan::bench(args = SIZES, sample_count = 20)]

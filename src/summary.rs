@@ -1431,6 +1431,14 @@ mod tests {
             if topic {
                 answers.push(text(keys::SHARE_TOPIC, &format!("Topic {i}")));
             }
+            if i.is_multiple_of(4) {
+                answers.push(rating(keys::ARRIVAL_URGE, (i % 11) as u8));
+                answers.push(answer(
+                    keys::ARRIVAL_URGE_ACTED,
+                    Kind::YesNo,
+                    Value::Bool(i.is_multiple_of(8)),
+                ));
+            }
             if about_focus {
                 answers.retain(|a| a.key != keys::WHAT_HAPPENED);
                 answers.insert(0, text("own.first", "Words of my own first."));
@@ -1453,6 +1461,15 @@ mod tests {
             }
             e.focus = about_focus.then(|| "Saying no".to_string());
             e.plan_opened = (i.is_multiple_of(6)).then_some(i);
+            if i.is_multiple_of(5) {
+                e.rechecks.push(crate::entry::Recheck {
+                    at: e.created,
+                    distress: 9,
+                    safety: "not sure".into(),
+                    urge: Some(8),
+                    urge_acted: Some(false),
+                });
+            }
             e.distress_rose = i.is_multiple_of(7);
             e
         };

@@ -235,7 +235,9 @@ impl<'a> Found<'a> {
     }
 
     fn cannot_read_folder(&mut self, dir: &Path, area: Area, e: &std::io::Error) {
-        if matches!(area, Area::Entries | Area::Year | Area::Month) {
+        if matches!(area, Area::Entries | Area::Year | Area::Month)
+            || dir.starts_with(self.root.join("entries"))
+        {
             self.odd_entries = true;
         }
         if area == Area::Drafts {
@@ -263,8 +265,11 @@ impl<'a> Found<'a> {
         self.add(path, Kind::NotAFile, text);
         self.not_files.insert(path.to_path_buf());
         let name = path.file_name().unwrap_or_default();
+        // Anywhere under entries/ (a stray folder included): the store's
+        // reader follows links in folders, so it is not used then.
         if matches!(area, Area::Entries | Area::Year | Area::Month)
             || (area == Area::Root && name == "entries")
+            || path.starts_with(self.root.join("entries"))
         {
             self.odd_entries = true;
         }

@@ -371,3 +371,24 @@ fn untrusted_names_are_shown_sanitised() {
     assert_eq!(stdout.lines().count(), 1, "{stdout:?}");
     assert!(stdout.starts_with("entries/evil"), "{stdout:?}");
 }
+
+#[test]
+fn a_link_inside_a_stray_folder_among_the_entries_is_not_followed() {
+    let sb = Sandbox::new();
+    sb.add(&calm());
+    // A folder of entries outside the journal, linked in from a stray folder.
+    let outside = sb.tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("x.json"), b"not an entry").unwrap();
+    std::fs::create_dir_all(sb.data().join("entries/misc")).unwrap();
+    std::os::unix::fs::symlink(&outside, sb.data().join("entries/misc/sub")).unwrap();
+    let (found, _) = json_lines(&sb);
+    assert!(
+        found.iter().all(|(path, _)| !path.contains("x.json")),
+        "the file behind the link was read: {found:?}"
+    );
+    assert!(
+        found.contains(&("entries/misc/sub".to_string(), "not-a-file".to_string())),
+        "{found:?}"
+    );
+}

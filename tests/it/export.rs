@@ -2079,3 +2079,87 @@ fn a_filtered_export_says_so_first_and_keeps_every_lane_entry_in_its_safety_sect
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("private entries never leave"));
 }
+
+#[test]
+fn two_files_holding_one_entry_are_both_reported_and_a_private_copy_never_speaks() {
+    let shared = entry(
+        "e5e5e5e5000000000000000000000005",
+        "2026-03-10T20:00:00+01:00",
+        true,
+        vec![
+            rating(keys::ARRIVAL_DISTRESS, 9),
+            safety("no"),
+            text(keys::WHAT_HAPPENED, "The shared words."),
+            text(keys::SHARE_TOPIC, "A topic"),
+        ],
+    );
+    let sb = journal(std::slice::from_ref(&shared));
+    // A copy of it, made private with other words, under another name.
+    let mut copy = shared.clone();
+    copy.shared = false;
+    copy.safety_shared = true;
+    copy.answers[2] = text(keys::WHAT_HAPPENED, "PRIVATE-COPY-WORDS");
+    let month = sb.entry_files()[0].parent().unwrap().to_path_buf();
+    for name in ["0-copy.json", "zz-copy.json"] {
+        let path = month.join(name);
+        std::fs::write(&path, serde_json::to_vec_pretty(&copy).unwrap()).unwrap();
+        for format in FORMATS {
+            let out = sb
+                .cmd()
+                .args([
+                    "export",
+                    "--since",
+                    "2026-03-01",
+                    "--until",
+                    "2026-03-31",
+                    "--format",
+                    format,
+                ])
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !stdout.contains("PRIVATE-COPY-WORDS"),
+                "{name} {format}: {stdout}"
+            );
+            assert_eq!(out.status.code(), Some(3), "{name} {format}: {stderr}");
+            assert!(
+                stderr.contains("another file holds the same entry"),
+                "{stderr}"
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
+#[test]
+fn a_summary_written_to_a_file_is_the_one_written_to_standard_output() {
+    let sb = fixture();
+    for (format, extra) in [
+        ("md", None),
+        ("html", None),
+        ("json", None),
+        ("text", None),
+        ("text", Some("--ascii")),
+    ] {
+        let target = sb
+            .tmp
+            .path()
+            .join(format!("summary-{format}-{}", extra.is_some()));
+        let mut args = vec!["export", "--since", "all", "--format", format];
+        args.extend(extra);
+        let piped = sb.assert_cmd().args(&args).assert().success();
+        sb.assert_cmd()
+            .args(&args)
+            .arg("--out")
+            .arg(&target)
+            .assert()
+            .success();
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            piped.get_output().stdout,
+            "{format} {extra:?}"
+        );
+    }
+}
