@@ -1150,3 +1150,109 @@ fn say_plan(p: &mut dyn Prompter, plan: &[String]) -> Result<(), PromptError> {
     }
     p.say("")
 }
+
+/// What the later reflection needs to be safe: the threshold, the crisis
+/// plan as shown, and the words that acknowledge a hard moment.
+pub struct ReflectSettings<'a> {
+    pub threshold: u8,
+    pub plan: &'a [String],
+    pub acknowledgement: &'a str,
+}
+
+/// A later reflection on an entry ([`crate::reflection::QUESTIONS`]):
+/// `readback` (what the entry said) first, then each question, every one
+/// skippable, `/plan` at any of them, `/back` to the one before. A
+/// re-rating at or above the threshold shows the lane's closing, as the
+/// walk does. The answers given so far are in `answers` whatever happens
+/// (Ctrl-C included), so that the caller can keep them.
+pub fn reflect(
+    p: &mut dyn Prompter,
+    readback: &[String],
+    settings: &ReflectSettings,
+    answers: &mut Vec<Answer>,
+) -> Result<(), PromptError> {
+    use crate::reflection::{self, QUESTIONS};
+    for line in readback {
+        p.say(line)?;
+    }
+    p.say("")?;
+    p.hint("Every question can be skipped: press Enter. Type /plan at any question to see your crisis plan.")?;
+    let mut i = 0;
+    while i < QUESTIONS.len() {
+        let (key, kind, question) = QUESTIONS[i];
+        let earlier = answers
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| a.value.clone());
+        let prompt = match kind {
+            Kind::Rating => format!("{question} (0 to 10)"),
+            _ => question.to_string(),
+        };
+        let initial = match &earlier {
+            Some(Value::Text(t)) => t.clone(),
+            Some(Value::Rating(r)) => r.to_string(),
+            _ => String::new(),
+        };
+        let ask = Ask {
+            prompt: &prompt,
+            initial: &initial,
+            back: i > 0,
+            blank: "(skipped)",
+        };
+        let validate = |s: &str| -> Result<(), String> {
+            if kind == Kind::Rating && !s.trim().is_empty() {
+                entry::parse_rating(s).map(|_| ())
+            } else {
+                Ok(())
+            }
+        };
+        let typed = match p.input(&ask, &validate)? {
+            Got::Plan => {
+                say_plan(p, settings.plan)?;
+                continue;
+            }
+            Got::Back => {
+                i = i.saturating_sub(1);
+                continue;
+            }
+            Got::Edit if kind != Kind::Rating => match p.edit(&prompt, &initial)? {
+                Some(text) => text,
+                None => continue,
+            },
+            Got::Edit => continue,
+            Got::Answer(typed) => typed,
+        };
+        answers.retain(|a| a.key != key);
+        let value = match kind {
+            Kind::Rating if !typed.trim().is_empty() => {
+                entry::parse_rating(&typed).ok().map(Value::Rating)
+            }
+            _ if !typed.trim().is_empty() => Some(Value::Text(typed)),
+            _ => None,
+        };
+        if let Some(answer) = value.and_then(|v| reflection::answer(key, v)) {
+            answers.push(answer);
+        }
+        i += 1;
+    }
+    let rating = answers
+        .iter()
+        .find(|a| a.key == reflection::keys::DISTRESS)
+        .and_then(|a| a.value.as_rating());
+    if rating.is_some_and(|r| r >= settings.threshold) {
+        reflect_closing(p, settings)?;
+    }
+    Ok(())
+}
+
+/// The lane's closing after a reflection's re-rating at or above the
+/// threshold: the acknowledgement, then the crisis plan.
+pub fn reflect_closing(
+    p: &mut dyn Prompter,
+    settings: &ReflectSettings,
+) -> Result<(), PromptError> {
+    p.say("")?;
+    p.say(settings.acknowledgement)?;
+    p.say("Looking back at a hard moment can stir things up. Before you go on, here is what can help right now.")?;
+    say_plan(p, settings.plan)
+}

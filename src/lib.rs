@@ -21,6 +21,7 @@ pub mod paths;
 pub mod plan_edit;
 pub mod prompt;
 pub mod pseudonym;
+pub mod reflection;
 pub mod render;
 pub mod rhythm;
 pub mod sessions;

@@ -320,6 +320,8 @@ pub struct Options<'a> {
     pub only: Option<&'a (dyn Fn(&Entry) -> bool + Sync)>,
     /// The filters in words, for [`Summary::filter`].
     pub filter: Option<&'a str>,
+    /// The later reflections on a shared entry, for the appendix.
+    pub reflections: Option<&'a LaterOf<'a>>,
     /// The appendix of shared entries is made later, one entry at a time
     /// ([`view`]), and the episodes from the whole entries
     /// ([`episode_entries`]): the selection holds [`slim`] entries.
@@ -336,6 +338,7 @@ impl Default for Options<'_> {
             sessions: &[],
             only: None,
             filter: None,
+            reflections: None,
             slim: false,
         }
     }
@@ -580,6 +583,17 @@ pub struct EntryView {
     pub safety_lane: bool,
     pub answers: Vec<AnswerView>,
     pub nudge: Option<NudgeView>,
+    /// Later reflections on the entry (`mentalog reflect`), oldest first;
+    /// absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reflections: Vec<ReflectionView>,
+}
+
+/// A later reflection on a shared entry, shared with it.
+#[derive(Debug, Serialize)]
+pub struct ReflectionView {
+    pub created: String,
+    pub answers: Vec<AnswerView>,
 }
 
 /// The reflective nudge shown during an entry, and the answer to it.
@@ -699,7 +713,13 @@ pub fn build_with(
         entries: if brief || options.slim {
             Vec::new()
         } else {
-            shared.iter().map(|e| view(e)).collect()
+            shared
+                .iter()
+                .map(|e| match options.reflections {
+                    Some(later) => view_with(e, &later(e)),
+                    None => view(e),
+                })
+                .collect()
         },
         provenance: Provenance {
             mentalog: env!("CARGO_PKG_VERSION").to_string(),
@@ -1226,6 +1246,9 @@ pub fn episodes(shared: &[&Entry]) -> Vec<Episode> {
         .collect()
 }
 
+/// The later reflections on an entry, oldest first.
+pub type LaterOf<'a> = dyn Fn(&Entry) -> Vec<crate::reflection::Reflection> + Sync + 'a;
+
 /// The appendix of shared entries when a summary is written one entry at a
 /// time ([`Options::slim`]): the entries of [`Summary::entries`], oldest
 /// first, each made when it is written.
@@ -1240,34 +1263,18 @@ pub trait Appendix: Send + Sync + std::fmt::Debug {
 
 /// An entry as the appendix of shared entries shows it.
 pub fn view(e: &Entry) -> EntryView {
+    view_with(e, &[])
+}
+
+/// [`view`], with the later reflections on the entry, oldest first.
+pub fn view_with(e: &Entry, reflections: &[crate::reflection::Reflection]) -> EntryView {
     // "Include this entry...?" is yes for every entry here, and the lane's
     // sharing choice is "the whole entry": they say nothing.
     let answers: Vec<AnswerView> = e
         .answers
         .iter()
         .filter(|a| a.key != keys::SHARE_INCLUDE && a.key != keys::SAFETY_SHARE)
-        .map(|a| {
-            let value = match &a.value {
-                Value::Text(t) => Value::Text(clean(t)),
-                Value::Feelings(f) => Value::Feelings(
-                    f.iter()
-                        .map(|f| Feeling {
-                            name: one_line(&f.name),
-                            intensity: f.intensity,
-                        })
-                        .collect(),
-                ),
-                v => v.clone(),
-            };
-            AnswerView {
-                key: a.key.clone(),
-                kind: a.kind,
-                framing: a.framing.as_deref().map(one_line).filter(|f| !f.is_empty()),
-                question: clean(&a.question),
-                text: value.plain_text(),
-                value,
-            }
-        })
+        .map(answer_view)
         .collect();
     let nudge = e.nudge.as_ref().map(|n| NudgeView {
         id: n.id.clone(),
@@ -1287,6 +1294,37 @@ pub fn view(e: &Entry) -> EntryView {
         safety_lane: e.safety_lane,
         answers,
         nudge,
+        reflections: reflections
+            .iter()
+            .map(|r| ReflectionView {
+                created: rfc3339_seconds::format(&r.created),
+                answers: r.answers.iter().map(answer_view).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// An answer as the appendix shows it.
+fn answer_view(a: &crate::entry::Answer) -> AnswerView {
+    let value = match &a.value {
+        Value::Text(t) => Value::Text(clean(t)),
+        Value::Feelings(f) => Value::Feelings(
+            f.iter()
+                .map(|f| Feeling {
+                    name: one_line(&f.name),
+                    intensity: f.intensity,
+                })
+                .collect(),
+        ),
+        v => v.clone(),
+    };
+    AnswerView {
+        key: a.key.clone(),
+        kind: a.kind,
+        framing: a.framing.as_deref().map(one_line).filter(|f| !f.is_empty()),
+        question: clean(&a.question),
+        text: value.plain_text(),
+        value,
     }
 }
 

@@ -80,6 +80,7 @@ pub fn run(ctx: &mut Context, args: &CheckArgs) -> Result<()> {
     let (entries, damaged) = read_entries(store, &found)?;
     found.add_damaged(&damaged);
     found.check_names(store, &entries);
+    found.check_reflections();
     let drafts = found.check_drafts(store)?;
     found.check_documents(store);
 
@@ -135,6 +136,8 @@ enum Area {
     Month,
     Drafts,
     Tmp,
+    /// The later reflections on one entry, beside it.
+    Reflections,
     /// A folder mentalog keeps but does not check the names in (editing,
     /// packs, ...), or one already reported as stray.
     Other,
@@ -155,6 +158,8 @@ struct Found<'a> {
     /// `*.json` names where entries and drafts are kept, as the store reads them.
     entry_files: Vec<PathBuf>,
     draft_files: Vec<PathBuf>,
+    /// `*.json` names in the reflections folders.
+    reflection_files: Vec<PathBuf>,
     now: SystemTime,
 }
 
@@ -168,6 +173,7 @@ impl<'a> Found<'a> {
             odd_drafts: false,
             entry_files: Vec::new(),
             draft_files: Vec::new(),
+            reflection_files: Vec::new(),
             now: SystemTime::now(),
         }
     }
@@ -325,6 +331,17 @@ impl<'a> Found<'a> {
                 self.add(path, Kind::Stray, stray_folder(area));
                 Area::Other
             }
+            // The reflections on an entry, which must be there.
+            Area::Month if name.ends_with(".reflections") => {
+                if !path.with_extension("json").is_file() {
+                    self.add(
+                        path,
+                        Kind::Stray,
+                        "later reflections on an entry that is not here (its file would be beside this folder)",
+                    );
+                }
+                Area::Reflections
+            }
             // A folder named like an entry is read as one, and reported by
             // the reader.
             Area::Month if is_json(name) => {
@@ -335,7 +352,7 @@ impl<'a> Found<'a> {
                 self.draft_files.push(path.to_path_buf());
                 Area::Other
             }
-            Area::Month | Area::Drafts | Area::Tmp => {
+            Area::Month | Area::Drafts | Area::Tmp | Area::Reflections => {
                 self.add(path, Kind::Stray, stray_folder(area));
                 Area::Other
             }
@@ -358,7 +375,10 @@ impl<'a> Found<'a> {
         match area {
             Area::Month if is_json(name) => self.entry_files.push(path.to_path_buf()),
             Area::Drafts if is_json(name) => self.draft_files.push(path.to_path_buf()),
-            Area::Entries | Area::Year | Area::Month | Area::Drafts => {
+            Area::Reflections if is_json(name) => {
+                self.reflection_files.push(path.to_path_buf());
+            }
+            Area::Entries | Area::Year | Area::Month | Area::Drafts | Area::Reflections => {
                 self.add(path, Kind::Stray, stray_file(area));
             }
             Area::Root | Area::Tmp | Area::Other => {}
@@ -430,6 +450,30 @@ impl<'a> Found<'a> {
     }
 
     /// Reports the drafts that cannot be read; returns how many can.
+    /// Every reflection file reads as one.
+    fn check_reflections(&mut self) {
+        let files = std::mem::take(&mut self.reflection_files);
+        for path in files {
+            if self.not_files.contains(&path) {
+                continue;
+            }
+            let read = crate::store::read_limited_bytes(
+                &path,
+                crate::store::MAX_ENTRY_BYTES,
+                "reflection",
+            )
+            .map_err(|e| format!("{e:#}"))
+            .and_then(|bytes| {
+                let r: crate::reflection::Reflection =
+                    serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+                r.check()
+            });
+            if let Err(why) = read {
+                self.add(&path, Kind::Damaged, format!("cannot be read: {why}"));
+            }
+        }
+    }
+
     fn check_drafts(&mut self, store: &Store) -> Result<usize> {
         if !self.odd_drafts {
             let (drafts, damaged) = store.drafts()?;

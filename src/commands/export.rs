@@ -272,6 +272,22 @@ pub(super) struct Prepare {
 }
 
 impl Prepare {
+    /// A later reflection as the summary may show it: names swapped too.
+    pub fn apply_reflection(
+        &self,
+        r: &crate::reflection::Reflection,
+    ) -> crate::reflection::Reflection {
+        let mut r = r.clone();
+        if let Some(names) = &self.names {
+            for a in &mut r.answers {
+                if let crate::entry::Value::Text(t) = &mut a.value {
+                    *t = names.apply(t);
+                }
+            }
+        }
+        r
+    }
+
     pub fn apply(&self, e: &Entry) -> Entry {
         let mut e = match &self.names {
             Some(names) => names.entry(e),
@@ -344,6 +360,11 @@ pub(super) fn summarize_selection(
     }
     let selection = selection.map(|e| prepare.apply(e));
     let only = |e: &Entry| journal.matched.is_none_or(|m| m.has(e));
+    // Whole entries (a batch): their reflections are read here, names swapped.
+    let later = |e: &Entry| {
+        let (list, _) = crate::store::reflections::read_reflections(&journal.store.entry_path(e));
+        list.iter().map(|r| prepare.apply_reflection(r)).collect()
+    };
     let options = summary::Options {
         focus: focus.as_deref(),
         brief,
@@ -354,6 +375,7 @@ pub(super) fn summarize_selection(
             .matched
             .map(|_| &only as &(dyn Fn(&Entry) -> bool + Sync)),
         filter: journal.matched.map(|m| m.words.as_str()),
+        reflections: (!journal.slim).then_some(&later as &summary::LaterOf),
         slim: journal.slim,
     };
     let mut summary = summary::build_with(
@@ -447,6 +469,24 @@ impl summary::Appendix for Reread {
 
     fn view(&self, i: usize) -> ReadView {
         use rayon::prelude::*;
+        let view = |j: usize| -> ReadView {
+            let e = self.entry(j)?;
+            let (path, _) = &self.files[j];
+            let (later, damaged) = crate::store::reflections::read_reflections(path);
+            // A reflection that cannot be read would leave a hole no one sees.
+            if let Some(d) = damaged.first() {
+                return Err(format!(
+                    "cannot read the reflection {}: {} (move it out of the folder, or restore it from a backup, and export again)",
+                    crate::text::OneLine(&d.path.display().to_string()),
+                    crate::text::OneLine(&d.reason)
+                ));
+            }
+            let later: Vec<_> = later
+                .iter()
+                .map(|r| self.prepare.apply_reflection(r))
+                .collect();
+            Ok(summary::view_with(&e, &later))
+        };
         let mut ahead = self
             .ahead
             .lock()
@@ -457,10 +497,7 @@ impl summary::Appendix for Reread {
         }
         let end = (i + AHEAD).min(self.files.len());
         *first = i;
-        *views = (i..end)
-            .into_par_iter()
-            .map(|j| Some(self.entry(j).map(|e| summary::view(&e))))
-            .collect();
+        *views = (i..end).into_par_iter().map(|j| Some(view(j))).collect();
         views
             .first_mut()
             .and_then(Option::take)

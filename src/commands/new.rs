@@ -126,16 +126,16 @@ fn finish(entry: &mut Entry, pack: &Pack) {
         .collect();
 }
 
-fn threshold(config: &crate::config::Config, pack: &Pack) -> u8 {
+pub(super) fn threshold(config: &crate::config::Config, pack: &Pack) -> u8 {
     config.safety_threshold.unwrap_or(pack.safety_threshold)
 }
 
-fn new_id() -> String {
+pub(super) fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// Answers from a pipe, up to the limit of one entry.
-fn read_pipe(pipe: impl Read, name: &str) -> Result<String> {
+pub(super) fn read_pipe(pipe: impl Read, name: &str) -> Result<String> {
     let mut text = String::new();
     pipe.take(store::MAX_ENTRY_BYTES + 1)
         .read_to_string(&mut text)

@@ -27,6 +27,13 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
         }
     } else {
         journal::show(&mut out, &stored.entry)?;
+        let (later, unreadable) = crate::store::reflections::read_reflections(&stored.path);
+        super::report_damaged(&unreadable);
+        journal::reflections(&mut out, &later)?;
+        out.flush()?;
+        let mut damaged = damaged;
+        damaged.extend(unreadable);
+        return super::skipped(&damaged);
     }
     out.flush()?;
     super::skipped(&damaged)

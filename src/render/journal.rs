@@ -196,3 +196,22 @@ fn nudge(out: &mut impl Write, n: &NudgeRecord) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// The later reflections on an entry, oldest first, after the entry.
+pub fn reflections(out: &mut impl Write, list: &[crate::reflection::Reflection]) -> io::Result<()> {
+    for r in list {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Later reflection, {}",
+            r.created.format("%a %-d %b %Y, %H:%M (%:z)")
+        )?;
+        for a in &r.answers {
+            writeln!(out, "  {}", Shown(&a.question))?;
+            for line in clean(&a.value.plain_text()).lines() {
+                writeln!(out, "    {line}")?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -20,6 +20,7 @@
 mod atomic;
 mod limits;
 pub mod packs;
+pub mod reflections;
 pub mod remove;
 
 use std::fs;

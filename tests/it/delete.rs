@@ -70,15 +70,15 @@ fn delete_leaves_nothing_naming_the_entry_and_it_is_gone_everywhere() {
     let (kept_path, kept_id) = shared_entry(&sb, "a quiet walk by the river");
     let data = sb.data();
 
-    // A reflection beside it, its draft, leftovers of unfinished writes,
-    // and the state remembering it: all made by hand.
+    // A reflection beside it (through `reflect`), its draft, leftovers of
+    // unfinished writes, and the state remembering it (made by hand).
     let reflections = path.with_extension("reflections");
-    std::fs::create_dir_all(&reflections).unwrap();
-    std::fs::write(
-        reflections.join("2026-11-05T10-00-00.json"),
-        json!({"entry": id, "now": "I see it differently"}).to_string(),
-    )
-    .unwrap();
+    sb.assert_cmd()
+        .args(["reflect", &id[..8], "--answers", "-"])
+        .write_stdin(json!({"reflect.now": "I see it differently"}).to_string())
+        .assert()
+        .success();
+    assert!(reflections.is_dir());
     std::fs::create_dir_all(data.join("drafts")).unwrap();
     std::fs::write(
         data.join("drafts").join(format!("{id}.json")),

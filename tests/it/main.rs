@@ -22,6 +22,7 @@ mod packs;
 mod parsers;
 mod pseudonyms;
 mod pty;
+mod reflect;
 mod sandbox;
 mod sanitise;
 mod screen;

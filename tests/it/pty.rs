@@ -1726,3 +1726,65 @@ fn export_to_a_file_shows_what_will_leave_and_asks_first() {
             .contains("The words that would leave the machine.")
     );
 }
+
+const REFLECT_NOW: &str = "Looking at this moment now, with some distance: what do you see in it that you did not see then?";
+const REFLECT_SESSION: &str = "Did it come up in a session? If so, what came up about it there?";
+const REFLECT_DISTRESS: &str = "Thinking of it now, how strong are your feelings about it, from 0 (calm) to 10 (the strongest)? (0 to 10)";
+
+/// The short id of the only entry.
+fn only_short_id(sb: &Sandbox) -> String {
+    only_entry(sb)["id"].as_str().unwrap()[..8].to_string()
+}
+
+#[test]
+fn a_later_reflection_typed_with_a_refused_rating_and_plan_then_ctrl_c_keeps_what_was_written() {
+    let sb = Sandbox::new();
+    sb.add(&json!({"arrival.distress": 5, "arrival.safety": "no", "moment.what_happened": "She left early.", "share.include": true}));
+    let id = only_short_id(&sb);
+
+    let mut w = Walk::at(&sb, &["reflect", &id], &later(2));
+    w.expect("She left early.");
+    w.answer(REFLECT_NOW, "She was tired, not angry.");
+    w.type_at(REFLECT_SESSION, "/plan");
+    w.expect("If you are in immediate danger, call your local emergency number.");
+    w.answer(REFLECT_SESSION, "We talked about asking her.");
+    w.type_at(REFLECT_DISTRESS, "12");
+    w.expect("0 to 10");
+    w.retype(REFLECT_DISTRESS, "3");
+    w.exits(0);
+    let folder = sb.entry_files()[0].with_extension("reflections");
+    let files: Vec<_> = std::fs::read_dir(&folder).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    let doc = read_json(&files[0].as_ref().unwrap().path());
+    let answers: Vec<&str> = doc["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        answers,
+        ["reflect.now", "reflect.session", "reflect.distress"]
+    );
+    assert_eq!(
+        doc["answers"][2]["value"], 3,
+        "the refused 12 was asked again"
+    );
+
+    // Ctrl-C after one answer: that answer is kept, in a reflection of its own.
+    let mut w = Walk::at(&sb, &["reflect", &id], &later(3));
+    w.answer(REFLECT_NOW, "Words I do not want to lose.");
+    w.expect(REFLECT_SESSION);
+    w.send(CTRL_C);
+    w.expect("What you wrote so far is kept");
+    w.exits(130);
+    let kept: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(kept.len(), 2);
+    assert!(
+        kept.iter()
+            .any(|k| k.contains("Words I do not want to lose."))
+    );
+}
