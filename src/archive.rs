@@ -16,7 +16,7 @@ use std::rc::Rc;
 use anyhow::{Context as _, Result, bail};
 use sha2::{Digest, Sha256};
 
-use crate::store::{MAX_CONFIG_BYTES, MAX_ENTRY_BYTES, MAX_PACK_BYTES};
+use crate::store::{MAX_CONFIG_BYTES, MAX_DRAFT_BYTES, MAX_ENTRY_BYTES, MAX_PACK_BYTES};
 
 /// What the manifest says it is; another value is refused, never guessed at.
 pub const SCHEMA: &str = "mentalog.backup/1";
@@ -67,6 +67,8 @@ impl Kind {
         match self {
             Kind::Config => MAX_CONFIG_BYTES,
             Kind::Pack => MAX_PACK_BYTES,
+            // A draft kept because its entry was too large to save is larger.
+            Kind::Draft => MAX_DRAFT_BYTES,
             _ => MAX_ENTRY_BYTES,
         }
     }
@@ -340,19 +342,27 @@ pub fn write_new_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<(
             .set_permissions(fs::Permissions::from_mode(0o600))
             .with_context(fail)?;
     }
-    {
+    // Ctrl-C while it is written leaves no half archive of private words.
+    let tmp_path = tmp.path().to_path_buf();
+    // Also when no one could be asked anything (a script stopped by SIGTERM).
+    let _ = crate::signal::install();
+    crate::signal::remove_on_exit(&tmp_path);
+    let written = (|| {
         let mut out = io::BufWriter::with_capacity(64 * 1024, &mut tmp);
         fill(&mut out).with_context(fail)?;
         out.flush().with_context(fail)?;
-    }
-    tmp.as_file().sync_all().with_context(fail)?;
-    match tmp.persist_noclobber(path) {
-        Ok(file) => drop(file),
+        drop(out);
+        tmp.as_file().sync_all().with_context(fail)
+    })();
+    let persisted = written.and_then(|()| match tmp.persist_noclobber(path) {
+        Ok(file) => Ok(file),
         Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
-            bail!("{} already exists and was left as it is", path.display());
+            bail!("{} already exists and was left as it is", path.display())
         }
-        Err(e) => return Err(e.error).with_context(fail),
-    }
+        Err(e) => Err(e.error).with_context(fail),
+    });
+    crate::signal::keep_on_exit(&tmp_path);
+    drop(persisted?);
     #[cfg(unix)]
     fs::File::open(dir)
         .and_then(|d| d.sync_all())

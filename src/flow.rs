@@ -1184,10 +1184,8 @@ pub fn reflect(
             .iter()
             .find(|a| a.key == key)
             .map(|a| a.value.clone());
-        let prompt = match kind {
-            Kind::Rating => format!("{question} (0 to 10)"),
-            _ => question.to_string(),
-        };
+        // The rating question says its own scale.
+        let prompt = question.to_string();
         let initial = match &earlier {
             Some(Value::Text(t)) => t.clone(),
             Some(Value::Rating(r)) => r.to_string(),
@@ -1215,9 +1213,25 @@ pub fn reflect(
                 i = i.saturating_sub(1);
                 continue;
             }
-            Got::Edit if kind != Kind::Rating => match p.edit(&prompt, &initial)? {
-                Some(text) => text,
-                None => continue,
+            Got::Edit if kind != Kind::Rating => match p.edit(&prompt, &initial) {
+                Ok(Some(text)) => text,
+                Ok(None) => {
+                    p.say("Nothing was saved in the editor, so here is the question again.")?;
+                    continue;
+                }
+                Err(PromptError::Editor(msg)) => {
+                    p.say(&format!("{msg}. Here is the question again."))?;
+                    continue;
+                }
+                // What the editor held is this question's answer, kept.
+                Err(PromptError::EditorInterrupted(text)) => {
+                    if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+                        answers.retain(|a| a.key != key);
+                        answers.extend(reflection::answer(key, Value::Text(text)));
+                    }
+                    return Err(PromptError::Interrupted);
+                }
+                Err(e) => return Err(e),
             },
             Got::Edit => continue,
             Got::Answer(typed) => typed,
@@ -1253,6 +1267,6 @@ pub fn reflect_closing(
 ) -> Result<(), PromptError> {
     p.say("")?;
     p.say(settings.acknowledgement)?;
-    p.say("Looking back at a hard moment can stir things up. Before you go on, here is what can help right now.")?;
+    p.say("Looking back at a hard moment can stir things up. Here is what can help right now.")?;
     say_plan(p, settings.plan)
 }

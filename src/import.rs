@@ -144,7 +144,8 @@ pub fn parse_text(text: &str) -> Result<Vec<JrnlEntry>, ParseError> {
     // (where the match begins, where the entry's text begins, the time)
     let mut starts: Vec<(usize, usize, NaiveDateTime)> = Vec::new();
     let mut from = 0;
-    while let Some(found) = next_blob(text, from) {
+    let mut close_seen = 0;
+    while let Some(found) = next_blob(text, from, &mut close_seen) {
         let Blob {
             start,
             open,
@@ -198,7 +199,9 @@ struct Blob {
 }
 
 /// The next match of jrnl's `(?:^|\n)\[([^\]]+)\] ` at or after `from`.
-fn next_blob(text: &str, from: usize) -> Option<Blob> {
+/// `close_seen` keeps the last `]` found, so that a text of many `[` and
+/// one late `]` is searched once, not once for every `[`.
+fn next_blob(text: &str, from: usize, close_seen: &mut usize) -> Option<Blob> {
     let bytes = text.as_bytes();
     let mut at = from;
     while at < bytes.len() {
@@ -210,7 +213,12 @@ fn next_blob(text: &str, from: usize) -> Option<Blob> {
         };
         let start = open.saturating_sub(1);
         // With no `]` left, no later `[` can match either.
-        let close = open + 1 + text[open + 1..].find(']')?;
+        let close = if *close_seen > open {
+            *close_seen
+        } else {
+            open + 1 + text[open + 1..].find(']')?
+        };
+        *close_seen = close;
         match close {
             close if close > open + 1 && bytes.get(close + 1) == Some(&b' ') => {
                 return Some(Blob {
@@ -314,6 +322,7 @@ fn sentence_end(text: &str) -> Option<usize> {
 /// text or after a blank; lowercased; each once, in the order first written.
 pub fn find_tags(text: &str) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut before: Option<char> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -330,7 +339,7 @@ pub fn find_tags(text: &str) -> Vec<String> {
             }
             if end > i + 1 {
                 let tag = text[i..end].to_lowercase();
-                if !tags.contains(&tag) {
+                if seen.insert(tag.clone()) {
                     tags.push(tag);
                 }
                 continue;
@@ -347,15 +356,13 @@ pub fn find_tags(text: &str) -> Vec<String> {
 fn order_tags(mut tags: Vec<String>, title: &str, body: &str) -> Vec<String> {
     tags.sort();
     tags.dedup();
+    let listed: std::collections::HashSet<&String> = tags.iter().collect();
     let mut ordered: Vec<String> = find_tags(&format!("{title}\n{body}"))
         .into_iter()
-        .filter(|t| tags.contains(t))
+        .filter(|t| listed.contains(t))
         .collect();
-    for t in tags {
-        if !ordered.contains(&t) {
-            ordered.push(t);
-        }
-    }
+    let placed: std::collections::HashSet<String> = ordered.iter().cloned().collect();
+    ordered.extend(tags.iter().filter(|t| !placed.contains(*t)).cloned());
     ordered
 }
 

@@ -52,6 +52,16 @@ impl Paths {
     }
 }
 
+/// The data folder and config file mentalog uses when neither `--dir`,
+/// `--config` nor the environment names one, when a home folder is known.
+pub fn platform_defaults() -> Option<(PathBuf, PathBuf)> {
+    let project = directories::ProjectDirs::from("", "", "mentalog")?;
+    Some((
+        project.data_dir().to_path_buf(),
+        project.config_dir().join("config.toml"),
+    ))
+}
+
 /// A journal's own config, `config.toml` inside its data folder, when it
 /// is a regular file: a link could lead to anyone's config.
 pub fn own_config(data: &Path) -> Option<PathBuf> {

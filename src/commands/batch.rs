@@ -194,7 +194,10 @@ fn plan(ctx: &Context, args: &ExportArgs) -> Result<Plan> {
         return Err(usage("--batch needs --out-dir, the folder to write into"));
     };
     Ok(Plan {
-        filter: crate::filter::Filter::from_args(&args.filter)?,
+        filter: crate::filter::Filter::from_args(&crate::cli::FilterArgs {
+            shared: false,
+            ..args.filter.clone()
+        })?,
         formats,
         by: args.by,
         out_dir,

@@ -27,7 +27,11 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         )
         .into());
     }
-    let filter = crate::filter::Filter::from_args(&args.filter)?;
+    // Only shared entries are ever summarised: --shared alone chooses nothing.
+    let filter = crate::filter::Filter::from_args(&crate::cli::FilterArgs {
+        shared: false,
+        ..args.filter.clone()
+    })?;
     if args.batch {
         return super::batch::run(ctx, args);
     }
@@ -360,6 +364,11 @@ pub(super) fn summarize_selection(
     }
     let selection = selection.map(|e| prepare.apply(e));
     let only = |e: &Entry| journal.matched.is_none_or(|m| m.has(e));
+    // The filters may name someone (`--person karl`): swapped like the rest.
+    let filter_words = journal.matched.map(|m| match &prepare.names {
+        Some(names) => names.apply(&m.words),
+        None => m.words.clone(),
+    });
     // Whole entries (a batch): their reflections are read here, names swapped.
     let later = |e: &Entry| {
         let (list, _) = crate::store::reflections::read_reflections(&journal.store.entry_path(e));
@@ -374,7 +383,7 @@ pub(super) fn summarize_selection(
         only: journal
             .matched
             .map(|_| &only as &(dyn Fn(&Entry) -> bool + Sync)),
-        filter: journal.matched.map(|m| m.words.as_str()),
+        filter: filter_words.as_deref(),
         reflections: (!journal.slim).then_some(&later as &summary::LaterOf),
         slim: journal.slim,
     };

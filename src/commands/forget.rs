@@ -34,7 +34,27 @@ pub fn run(ctx: &mut Context, args: &ForgetArgs) -> Result<()> {
             );
         }
     }
-    let config_meta = present(&config)?;
+    // Only a folder that looks like a journal is deleted whole: a --dir
+    // that names another folder (Documents, say) must never be emptied.
+    if data_meta.is_some() {
+        let strangers = not_made_by_mentalog(&data)?;
+        if !strangers.is_empty() {
+            bail!(
+                "the folder {} holds files mentalog does not make ({}), so it may not be a journal; nothing was deleted (check --dir or MENTALOG_DIR, or move those files out first)",
+                one_line(&data.display().to_string()),
+                one_line(&strangers.join(", "))
+            );
+        }
+    }
+    // The config goes when it is this journal's own (inside its folder),
+    // was named (--config, MENTALOG_CONFIG), or the person's own journal is
+    // forgotten; the platform config used with another --dir may serve
+    // other journals, and is left and named.
+    let owned = config.starts_with(&data)
+        || ctx.config_given.is_some()
+        || crate::paths::platform_defaults().is_some_and(|(d, c)| d == data && c == config);
+    let config_meta = if owned { present(&config)? } else { None };
+    let config_left = !owned && present(&config)?.is_some();
     if let Some(m) = &config_meta
         && !(m.is_file() || m.file_type().is_symlink())
     {
@@ -124,10 +144,45 @@ pub fn run(ctx: &mut Context, args: &ForgetArgs) -> Result<()> {
         }
     }
     eprintln!("Your journal is deleted.");
+    if config_left {
+        eprintln!(
+            "The config file {} was left as it is: it is not this journal's own and may be used by your other journals; delete it yourself if it should go.",
+            one_line(&config.display().to_string())
+        );
+    }
     eprintln!(
         "Backups (mentalog backup) and summaries you exported are not touched; delete them yourself if they should go."
     );
     Ok(())
+}
+
+/// The names at the top of `data` that mentalog never makes.
+fn not_made_by_mentalog(data: &Path) -> Result<Vec<String>> {
+    const MADE: [&str; 11] = [
+        "entries",
+        "drafts",
+        "editing",
+        "tmp",
+        "packs",
+        "plan.md",
+        "sessions.json",
+        "state.json",
+        ".lock",
+        "config.toml",
+        ".mentalog-journal",
+    ];
+    let mut strangers = Vec::new();
+    for item in
+        fs::read_dir(data).with_context(|| format!("cannot read the folder {}", data.display()))?
+    {
+        let name = item?.file_name().to_string_lossy().into_owned();
+        if !MADE.contains(&name.as_str()) && !name.starts_with(".tmp-") {
+            strangers.push(name);
+        }
+    }
+    strangers.sort();
+    strangers.truncate(5);
+    Ok(strangers)
 }
 
 /// What is at `path`, without following a link; `None` when nothing is.

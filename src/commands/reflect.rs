@@ -66,6 +66,20 @@ pub fn run(ctx: &mut Context, args: &ReflectArgs) -> Result<()> {
             let asked = flow::reflect(ctx.prompter.as_mut(), &readback, &settings, &mut answers);
             match asked {
                 Ok(()) => {}
+                // Any way out keeps what was written.
+                Err(e)
+                    if !answers.is_empty()
+                        && !matches!(
+                            e,
+                            PromptError::Interrupted | PromptError::EditorInterrupted(_)
+                        ) =>
+                {
+                    let path = save(ctx, &store, &stored.path, &stored.entry, answers)?;
+                    return Err(anyhow::Error::new(e).context(format!(
+                        "stopped; what you wrote so far is kept: {}",
+                        path.display()
+                    )));
+                }
                 Err(PromptError::Interrupted | PromptError::EditorInterrupted(_)) => {
                     // Never lose a word: what was written is kept.
                     if !answers.is_empty() {
@@ -87,19 +101,18 @@ pub fn run(ctx: &mut Context, args: &ReflectArgs) -> Result<()> {
         }
     }
     let path = save(ctx, &store, &stored.path, &stored.entry, answers)?;
-    ctx.note(&format!(
-        "Saved your reflection beside the entry; it is {} with it.",
-        if stored.entry.shared {
-            "shared"
-        } else {
-            "private"
-        }
-    ));
+    ctx.note(if stored.entry.shared {
+        "Your reflection is saved with the entry, and shared as the entry is."
+    } else {
+        "Your reflection is saved with the entry, and private as the entry is."
+    });
     writeln!(std::io::stdout().lock(), "{}", path.display())?;
     super::skipped(&damaged)
 }
 
-const STOPPED: &str = "Stopped. What you wrote so far is kept.";
+/// Said if a signal ends the process away from a question (a closed
+/// terminal): the answers of this reflection are not kept then.
+const STOPPED: &str = "Stopped.";
 
 fn save(
     ctx: &Context,
@@ -108,6 +121,15 @@ fn save(
     entry: &Entry,
     answers: Vec<Answer>,
 ) -> Result<std::path::PathBuf> {
+    // Held while the entry is looked at again and the reflection written:
+    // a reflection must never outlive its entry's deletion.
+    let _lock = store.lock()?;
+    if crate::store::read_entry(entry_path).map(|e| e.id) != Ok(entry.id.clone()) {
+        anyhow::bail!(
+            "the entry {} is no longer there (deleted while you wrote?); nothing was saved",
+            crate::entry::short_id(&entry.id)
+        );
+    }
     let reflection = Reflection {
         schema: reflection::SCHEMA_VERSION,
         id: super::new::new_id(),

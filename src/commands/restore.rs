@@ -143,10 +143,12 @@ pub fn run(ctx: &mut Context, args: &RestoreArgs) -> Result<()> {
     Ok(())
 }
 
-/// Writes the archive's config where the config belongs, unless a config is
-/// already there: a config is never replaced.
+/// Writes the archive's config as the restored journal's own config
+/// (`config.toml` in its data folder, which that journal reads first),
+/// unless one is already there: a config is never replaced, and never
+/// written where other journals would read it.
 fn restore_config(ctx: &Context, bytes: &[u8]) -> Result<()> {
-    let path = &ctx.paths.config;
+    let path = &ctx.paths.data.join("config.toml");
     if fs::symlink_metadata(path).is_ok() {
         ctx.note(&format!(
             "The archive's config was not restored: {} already exists and was left as it is.",

@@ -126,10 +126,15 @@ pub fn render(
             (summary.brief, BRIEF),
             (filtered.is_some(), filtered.as_deref().unwrap_or_default()),
         ] {
-            if applies && !seen.contains(notice) {
+            // In HTML the notice is seen, and put first, escaped.
+            let written = match format {
+                Format::Html => minijinja::HtmlEscape(notice).to_string(),
+                _ => notice.to_string(),
+            };
+            if applies && !seen.contains(&written) {
                 first.push(match format {
-                    Format::Html => format!("<p class=\"notice\">{notice}</p>\n"),
-                    _ => format!("{notice}\n"),
+                    Format::Html => format!("<p class=\"notice\">{written}</p>\n"),
+                    _ => format!("{written}\n"),
                 });
             }
         }

@@ -89,6 +89,8 @@ pub fn write_replace_with(
     let mut tmp = locked_temp_file(dir).with_context(fail)?;
     // Ctrl-C while it is written leaves nothing behind.
     let tmp_path = tmp.path().to_path_buf();
+    // Also when no one could be asked anything (a script stopped by SIGTERM).
+    let _ = crate::signal::install();
     crate::signal::remove_on_exit(&tmp_path);
     let written = (|| {
         let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut tmp);

@@ -382,11 +382,13 @@ impl Store {
     }
 
     /// Calls `f` with each month folder that overlaps `since..=until`,
-    /// newest first, until `f` returns false. Folders whose names are not a
-    /// year and a month come before all others, whatever year they are in,
-    /// so that what they hold is always read (and reported). Only the year
-    /// folders of the window are listed; a month folder's files are listed
-    /// by `f`, only when it is reached.
+    /// newest first, until `f` returns false. A year's folder is listed only
+    /// when it is reached, so that the newest entries of a journal of many
+    /// years cost a few folders. Folders whose names are not a year come
+    /// before all years, and within a year those not named for a month come
+    /// before its months, so that what they hold is read (and reported)
+    /// before the reading can stop; one inside an older year than the
+    /// reading reaches is found by `mentalog check`.
     fn each_month(
         &self,
         since: Option<NaiveDate>,
@@ -397,9 +399,12 @@ impl Store {
         let outside = |first: NaiveDate, last: NaiveDate| {
             since.is_some_and(|s| last < s) || until.is_some_and(|u| first > u)
         };
-        let mut months: Vec<Month> = Vec::new();
-        for path in subdirs(&self.entries_dir())? {
-            let year = digits(&path, 4).map(|y| y as i32);
+        let mut years: Vec<(Option<i32>, PathBuf)> = subdirs(&self.entries_dir())?
+            .into_iter()
+            .map(|p| (digits(&p, 4).map(|y| y as i32), p))
+            .collect();
+        years.sort_by(|a, b| (b.0.unwrap_or(i32::MAX), &b.1).cmp(&(a.0.unwrap_or(i32::MAX), &a.1)));
+        for (year, path) in years {
             if let Some(y) = year
                 && let (Some(first), Some(last)) = (
                     NaiveDate::from_ymd_opt(y, 1, 1),
@@ -409,6 +414,7 @@ impl Store {
             {
                 continue;
             }
+            let mut months: Vec<Month> = Vec::new();
             for path in subdirs(&path)? {
                 let first = year
                     .zip(digits(&path, 2))
@@ -427,11 +433,11 @@ impl Store {
                     path,
                 });
             }
-        }
-        months.sort_by(|a, b| (b.first, &b.path).cmp(&(a.first, &a.path)));
-        for month in months {
-            if !f(month)? {
-                break;
+            months.sort_by(|a, b| (b.first, &b.path).cmp(&(a.first, &a.path)));
+            for month in months {
+                if !f(month)? {
+                    return Ok(());
+                }
             }
         }
         Ok(())
@@ -778,7 +784,7 @@ impl Store {
 
 /// A draft may be larger than an entry, so that a draft kept because its
 /// entry was too large to save is still offered back to be shortened.
-const MAX_DRAFT_BYTES: u64 = 4 * MAX_ENTRY_BYTES;
+pub const MAX_DRAFT_BYTES: u64 = 4 * MAX_ENTRY_BYTES;
 
 /// An entry as JSON, refused above [`MAX_ENTRY_BYTES`] (it could not be read back).
 fn entry_json(entry: &Entry) -> Result<String> {

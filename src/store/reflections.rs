@@ -37,6 +37,12 @@ impl Store {
 /// The reflections on the entry kept at `entry_path`, oldest first, and the
 /// files among them that could not be read (left as they are).
 pub fn read_reflections(entry_path: &Path) -> (Vec<Reflection>, Vec<Damaged>) {
+    // The entry's short id, which its file name ends with: a reflection on
+    // another entry (copied here by hand, say) is never shown with this one.
+    let entry_id = entry_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.rsplit('-').next());
     let dir = reflections_dir(entry_path);
     let mut found = Vec::new();
     let mut damaged = Vec::new();
@@ -60,6 +66,14 @@ pub fn read_reflections(entry_path: &Path) -> (Vec<Reflection>, Vec<Damaged>) {
             let r: Reflection = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
             r.check()?;
             Ok(r)
+        });
+        // Never shown with another entry than its own.
+        let read = read.and_then(|r| match entry_id {
+            Some(id) if !r.entry.starts_with(id) => Err(format!(
+                "it is a reflection on another entry ({}), not on this one",
+                crate::entry::short_id(&r.entry)
+            )),
+            _ => Ok(r),
         });
         match read {
             Ok(r) => found.push(r),

@@ -249,7 +249,7 @@ fn merge_adds_what_is_missing_and_touches_nothing_else() {
 }
 
 #[test]
-fn restore_brings_the_config_only_where_there_is_none() {
+fn restore_brings_the_config_as_the_journals_own_and_never_over_another() {
     let sb = journal();
     sb.write_config("[export]\n");
     let file = sb.tmp.path().join("c.tar.gz");
@@ -258,34 +258,22 @@ fn restore_brings_the_config_only_where_there_is_none() {
         .arg(&file)
         .assert()
         .success();
+    // Restored as the journal's own config, inside its data folder: the
+    // config of the person restoring (which other journals read) is never
+    // written or replaced.
     let other = Sandbox::new();
+    other.write_config("# mine\n");
     other
         .assert_cmd()
         .arg("restore")
         .arg(&file)
         .assert()
         .success();
-    assert_eq!(
-        std::fs::read_to_string(other.config()).unwrap(),
-        "[export]\n"
-    );
-    let mode = std::fs::metadata(other.config())
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
+    let own = other.data().join("config.toml");
+    assert_eq!(std::fs::read_to_string(&own).unwrap(), "[export]\n");
+    let mode = std::fs::metadata(&own).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
-
-    let third = Sandbox::new();
-    third.write_config("# mine\n");
-    third
-        .assert_cmd()
-        .arg("restore")
-        .arg(&file)
-        .assert()
-        .success()
-        .stderr(predicates::str::contains("config was not restored"));
-    assert_eq!(std::fs::read_to_string(third.config()).unwrap(), "# mine\n");
+    assert_eq!(std::fs::read_to_string(other.config()).unwrap(), "# mine\n");
 }
 
 // ------------------------------------------------------- crafted archives

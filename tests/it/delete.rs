@@ -389,3 +389,27 @@ fn an_entry_that_looked_back_at_it_stays_without_the_look_back() {
     assert_eq!(after, doc);
     assert!(naming(&sb.data(), &lane_id).is_empty());
 }
+
+#[test]
+fn forget_never_empties_a_folder_that_is_not_a_journal() {
+    let sb = Sandbox::new();
+    let documents = sb.tmp.path().join("Documents");
+    std::fs::create_dir_all(documents.join("entries")).unwrap();
+    std::fs::write(documents.join("thesis.odt"), b"years of work").unwrap();
+    let out = sb
+        .cmd()
+        .env("MENTALOG_DIR", &documents)
+        .args(["forget", "--everything", "--confirm", "forget"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("thesis.odt") && err.contains("nothing was deleted"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(documents.join("thesis.odt")).unwrap(),
+        b"years of work"
+    );
+}

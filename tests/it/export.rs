@@ -2163,3 +2163,18 @@ fn a_summary_written_to_a_file_is_the_one_written_to_standard_output() {
         );
     }
 }
+
+#[test]
+fn a_pseudonymised_filtered_summary_never_names_the_person_it_is_about() {
+    let sb = filter_journal();
+    for format in FORMATS {
+        let out = export(
+            &sb,
+            &["--format", format, "--person", "karl", "--pseudonymize"],
+        );
+        assert!(!out.to_lowercase().contains("karl"), "{format}: {out}");
+        if format != "json" {
+            assert!(out.contains("This summary is filtered"), "{format}");
+        }
+    }
+}

@@ -1729,7 +1729,7 @@ fn export_to_a_file_shows_what_will_leave_and_asks_first() {
 
 const REFLECT_NOW: &str = "Looking at this moment now, with some distance: what do you see in it that you did not see then?";
 const REFLECT_SESSION: &str = "Did it come up in a session? If so, what came up about it there?";
-const REFLECT_DISTRESS: &str = "Thinking of it now, how strong are your feelings about it, from 0 (calm) to 10 (the strongest)? (0 to 10)";
+const REFLECT_DISTRESS: &str = "Thinking of it now, how strong are your feelings about it, from 0 (calm) to 10 (the strongest)?";
 
 /// The short id of the only entry.
 fn only_short_id(sb: &Sandbox) -> String {
@@ -1749,7 +1749,7 @@ fn a_later_reflection_typed_with_a_refused_rating_and_plan_then_ctrl_c_keeps_wha
     w.expect("If you are in immediate danger, call your local emergency number.");
     w.answer(REFLECT_SESSION, "We talked about asking her.");
     w.type_at(REFLECT_DISTRESS, "12");
-    w.expect("0 to 10");
+    w.expect("Please type a whole number from 0 to 10.");
     w.retype(REFLECT_DISTRESS, "3");
     w.exits(0);
     let folder = sb.entry_files()[0].with_extension("reflections");
