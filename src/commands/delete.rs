@@ -23,10 +23,13 @@ pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
     let mut chosen: Vec<Stored> = Vec::new();
     let mut damaged: Vec<Damaged> = Vec::new();
     for id in &args.ids {
-        let (stored, d) = super::show::find_one(&ctx.store, id)?;
+        // Every file holding the entry: a copy must not keep its words.
+        let (copies, d) = super::show::find_copies(&ctx.store, id)?;
         damaged.extend(d);
-        if !chosen.iter().any(|c| c.entry.id == stored.entry.id) {
-            chosen.push(stored);
+        for stored in copies {
+            if !chosen.iter().any(|c| c.path == stored.path) {
+                chosen.push(stored);
+            }
         }
     }
     damaged.sort_by(|a, b| a.path.cmp(&b.path));
@@ -37,7 +40,12 @@ pub fn run(ctx: &mut Context, args: &DeleteArgs) -> Result<()> {
         let b = ctx.store.entry_belongings(stored)?;
         describe(&mut shown, ctx.store.root(), stored, &b);
     }
-    let n = chosen.len();
+    // Entries, not files: a copy of one is the same entry.
+    let n = chosen
+        .iter()
+        .map(|s| s.entry.id.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let say = |ctx: &mut Context, text: &str| ctx.prompter.say(text).map_err(prompt_error);
     say(
         ctx,

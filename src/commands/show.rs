@@ -42,6 +42,26 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
 /// The one entry whose id starts with `id`, and any damaged files met on the
 /// way (already named on stderr).
 pub(super) fn find_one(store: &Store, id: &str) -> Result<(Stored, Vec<Damaged>)> {
+    let (mut copies, damaged) = find_copies(store, id)?;
+    if copies.len() > 1 {
+        bail!(
+            "entry {} is in {} files ({}); 'mentalog check' lists them, and 'mentalog delete' removes them all",
+            crate::text::one_line(&copies[0].entry.id),
+            copies.len(),
+            copies
+                .iter()
+                .map(|s| crate::text::one_line(&s.path.display().to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok((copies.remove(0), damaged))
+}
+
+/// The files holding the one entry whose id starts with `id` (one, but for
+/// a copy made by hand or a sync), and any damaged files met on the way
+/// (already named on stderr).
+pub(super) fn find_copies(store: &Store, id: &str) -> Result<(Vec<Stored>, Vec<Damaged>)> {
     // Ids are written without hyphens; a hyphenated UUID means the same id.
     let id = id.trim().replace('-', "");
     let id = id.as_str();
@@ -54,7 +74,11 @@ pub(super) fn find_one(store: &Store, id: &str) -> Result<(Stored, Vec<Damaged>)
     let found = store.find(id)?;
     super::report_damaged(&found.damaged);
     let stored = match found.entries.as_slice() {
-        [one] => one.clone(),
+        [one] => vec![one.clone()],
+        // The same entry in several files.
+        [first, rest @ ..] if rest.iter().all(|s| s.entry.id == first.entry.id) => {
+            found.entries.clone()
+        }
         [] if found.damaged.is_empty() => {
             bail!("no entry has an id starting with {id} (see 'mentalog list')")
         }

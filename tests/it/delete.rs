@@ -413,3 +413,20 @@ fn forget_never_empties_a_folder_that_is_not_a_journal() {
         b"years of work"
     );
 }
+
+#[test]
+fn delete_removes_every_copy_of_an_entry() {
+    let sb = Sandbox::new();
+    let (path, id) = shared_entry(&sb, "the words of the copy");
+    // A copy made by a sync, under another name in the same folder.
+    let copy = path.with_file_name(format!("2026-11-03T21-40-13-{}.json", &id[..8]));
+    std::fs::copy(&path, &copy).unwrap();
+    let out = sb.cmd().args(["show", &id[..8]]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mentalog delete"));
+    sb.assert_cmd()
+        .args(["delete", &id[..8], "--yes"])
+        .assert()
+        .success();
+    assert!(!path.exists() && !copy.exists());
+}
