@@ -86,7 +86,8 @@ impl Filter {
                 .nudge
                 .as_ref()
                 .and_then(|n| n.answer.as_deref())
-                .is_some_and(|a| fold(a).contains(needle.as_str()));
+                .is_some_and(|a| fold(a).contains(needle.as_str()))
+                || e.tags.iter().any(|t| fold(t).contains(needle.as_str()));
             if !found {
                 return false;
             }

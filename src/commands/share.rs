@@ -41,6 +41,15 @@ pub fn run(ctx: &Context, id: &str, share: bool) -> Result<()> {
             }
         }
         store.update_entry(&stored)?;
+        // Later reflections go with their entry; the person should know.
+        let (later, _) = crate::store::reflections::read_reflections(&stored.path);
+        if !later.is_empty() {
+            ctx.note(&if later.len() == 1 {
+                "Its later reflection goes with it.".to_string()
+            } else {
+                format!("Its {} later reflections go with it.", later.len())
+            });
+        }
         if share {
             ctx.note(&format!(
                 "Entry {short} is now shared: it will be part of what you export for your therapist."

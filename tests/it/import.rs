@@ -336,3 +336,22 @@ fn times_take_the_local_offset_of_their_date_and_ids_do_not() {
     let names = |sb: &Sandbox| -> Vec<PathBuf> { files(sb).into_iter().map(|f| f.0).collect() };
     assert_eq!(names(&berlin), names(&utc));
 }
+
+#[test]
+fn imported_entries_are_listed_by_their_title_and_found_by_their_tags() {
+    let sb = Sandbox::new();
+    import(&sb, &fixture("journal.txt"));
+    let out = sb.assert_cmd().arg("list").assert().success();
+    let listed = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        !listed.lines().any(|l| l.contains("  -  ")),
+        "every entry shows words: {listed}"
+    );
+    let out = sb
+        .assert_cmd()
+        .args(["list", "--json", "--contains", "@evening-walk"])
+        .assert()
+        .success();
+    let doc: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(!doc["entries"].as_array().unwrap().is_empty());
+}

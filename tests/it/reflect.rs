@@ -161,7 +161,13 @@ fn a_reflection_is_a_file_of_its_own_and_shows_and_exports_with_its_entry() {
     assert_eq!(later[0]["answers"][0]["text"], "REFLECTION-NOW-WORDS");
     assert_eq!(later[0]["answers"][2]["value"], 3);
     // Private with its entry: made private, the reflection leaves no trace.
-    sb.assert_cmd().args(["unshare", &id]).assert().success();
+    sb.assert_cmd()
+        .args(["unshare", &id])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "Its later reflection goes with it.",
+        ));
     let out = sb
         .assert_cmd()
         .args(["export", "--since", "all", "--format", "json"])
