@@ -29,6 +29,8 @@ pub const MAX_MANIFEST_BYTES: u64 = 256 * 1024 * 1024;
 pub const MAX_TOTAL_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 /// The most members an archive may hold.
 pub const MAX_MEMBERS: usize = 1_000_000;
+/// The longest member name read (a path in a backup is under 200 bytes).
+const MAX_NAME_BYTES: u64 = 4096;
 
 /// The manifest: every file member, sorted by path, with its size and checksum.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -434,16 +436,51 @@ pub fn read(
     let mut manifest: Option<Manifest> = None;
     let mut seen: Vec<bool> = Vec::new();
     let mut members = 0usize;
-    for item in archive.entries().map_err(|e| whole(&e))? {
+    // Raw: the long names of GNU tar ('L' members, which tar itself would
+    // read whole, whatever their size) are read here, with a cap.
+    let mut long_name: Option<Vec<u8>> = None;
+    for item in archive.entries().map_err(|e| whole(&e))?.raw(true) {
         let mut item = item.map_err(|e| whole(&e))?;
         members += 1;
-        if members > MAX_MEMBERS + 1 {
+        if members > 2 * MAX_MEMBERS + 1 {
             bail!(
                 "archive {}: it holds more than {MAX_MEMBERS} members, the limit of a backup",
                 shown.display()
             );
         }
-        let raw = item.path_bytes().into_owned();
+        match item.header().entry_type() {
+            tar::EntryType::GNULongName => {
+                let size = item.header().size().unwrap_or(u64::MAX);
+                if size > MAX_NAME_BYTES {
+                    bail!(
+                        "archive {}: a member's name is longer than {MAX_NAME_BYTES} bytes, which no backup holds",
+                        shown.display()
+                    );
+                }
+                let mut name = Vec::with_capacity(size as usize);
+                io::Read::read_to_end(&mut (&mut item).take(MAX_NAME_BYTES), &mut name)
+                    .map_err(|e| whole(&e))?;
+                // The name ends with NUL bytes.
+                while name.last() == Some(&0) {
+                    name.pop();
+                }
+                long_name = Some(name);
+                continue;
+            }
+            tar::EntryType::XHeader
+            | tar::EntryType::XGlobalHeader
+            | tar::EntryType::GNULongLink => {
+                bail!(
+                    "archive {}: it holds extended headers, which no backup holds",
+                    shown.display()
+                );
+            }
+            _ => {}
+        }
+        let raw = match long_name.take() {
+            Some(name) => name,
+            None => item.path_bytes().into_owned(),
+        };
         let name = String::from_utf8_lossy(&raw).into_owned();
         let Ok(path) = std::str::from_utf8(&raw) else {
             return Err(member_err(&name, &"its name is not UTF-8 text"));

@@ -520,3 +520,84 @@ fn a_file_that_is_not_an_archive_is_refused() {
             "cannot be read as a gzip'd tar archive",
         ));
 }
+
+#[test]
+fn reflections_with_their_long_paths_come_back_byte_for_byte() {
+    let sb = journal();
+    let entry = sb.entry_files()[0].clone();
+    let short = entry
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .rsplit('-')
+        .next()
+        .unwrap()
+        .to_string();
+    let out = sb
+        .assert_cmd()
+        .args(["reflect", &short, "--answers", "-"])
+        .write_stdin(serde_json::json!({"reflect.now": "Seen differently now."}).to_string())
+        .assert()
+        .success();
+    let reflection = PathBuf::from(String::from_utf8_lossy(&out.get_output().stdout).trim());
+    let rel = reflection.strip_prefix(sb.data()).unwrap().to_path_buf();
+    assert!(
+        format!("mentalog-backup/data/{}", rel.display()).len() > 100,
+        "a name too long for a plain tar header"
+    );
+    let file = backup(&sb, "r.tar.gz");
+    sb.assert_cmd()
+        .args(["backup", "--check"])
+        .arg(&file)
+        .assert()
+        .success();
+    let other = Sandbox::new();
+    other
+        .assert_cmd()
+        .arg("restore")
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(other.data().join(&rel)).unwrap(),
+        std::fs::read(&reflection).unwrap()
+    );
+    assert_eq!(
+        stdout(&other, &["show", &short]),
+        stdout(&sb, &["show", &short])
+    );
+}
+
+#[test]
+fn a_member_name_longer_than_any_backup_holds_is_refused_before_it_is_read() {
+    // A GNU long-name member claiming 64 MiB: refused from its header.
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::GNULongName);
+    header.set_size(64 * 1024 * 1024);
+    header.set_path("././@LongLink").unwrap();
+    header.set_cksum();
+    tar.append(
+        &header,
+        std::io::Read::take(std::io::repeat(b'a'), 64 * 1024 * 1024),
+    )
+    .unwrap();
+    let bytes = tar.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &bytes).unwrap();
+    let sb = Sandbox::new();
+    let file = sb.tmp.path().join("long.tar.gz");
+    std::fs::write(&file, gz.finish().unwrap()).unwrap();
+    let out = sb
+        .cmd()
+        .args(["backup", "--check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("longer than 4096 bytes"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
