@@ -413,6 +413,7 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
         let Made {
             summary,
             unreplaced,
+            damaged: unreadable,
             ..
         } = summarize(
             &view,
@@ -431,6 +432,15 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
                 crate::text::Shown(&unreplaced.join(", "))
             ));
         }
+        // A reflection that could not be read is named, and counted as skipped.
+        for d in &unreadable {
+            done.messages.push(format!(
+                "mentalog: cannot read {}: {} (skipped and left as it is; restore it from a backup, or move it out of the folder)",
+                crate::text::OneLine(&d.path.display().to_string()),
+                crate::text::OneLine(&d.reason)
+            ));
+        }
+        done.skipped += unreadable.len();
         let shared = summary::select(&entries, summary.period).shared().len();
         for format in &plan.formats {
             let path = folder.join(format!(

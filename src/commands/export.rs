@@ -118,6 +118,7 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         prepare,
         shared,
         episodes,
+        ..
     } = summarize_selection(
         &journal,
         summary::select_owned(entries, period),
@@ -265,6 +266,9 @@ pub(super) struct Made {
     /// first) for the appendix, and those the episodes are made of.
     pub shared: Vec<(String, DateTime<FixedOffset>)>,
     pub episodes: Vec<(String, DateTime<FixedOffset>)>,
+    /// Whole entries (a batch): reflection files that could not be read,
+    /// left out of the appendix; the summary says it may be incomplete.
+    pub damaged: Vec<crate::store::Damaged>,
 }
 
 /// What is done to every entry a summary shows, before it sees it: plan
@@ -370,8 +374,13 @@ pub(super) fn summarize_selection(
         None => m.words.clone(),
     });
     // Whole entries (a batch): their reflections are read here, names swapped.
+    let unreadable = std::sync::Mutex::new(Vec::new());
     let later = |e: &Entry| {
-        let (list, _) = crate::store::reflections::read_reflections(&journal.store.entry_path(e));
+        let (list, damaged) =
+            crate::store::reflections::read_reflections(&journal.store.entry_path(e));
+        if let Ok(mut all) = unreadable.lock() {
+            all.extend(damaged);
+        }
         list.iter().map(|r| prepare.apply_reflection(r)).collect()
     };
     let options = summary::Options {
@@ -396,7 +405,8 @@ pub(super) fn summarize_selection(
     );
     // Any unreadable file may have been in the period: the summary says it
     // may be incomplete, and stderr says which files.
-    summary.incomplete = journal.incomplete;
+    let damaged = unreadable.into_inner().unwrap_or_default();
+    summary.incomplete = journal.incomplete || !damaged.is_empty();
     let key = |e: &Entry| (e.id.clone(), e.created);
     let (shared, episodes) = if journal.slim {
         let shared: Vec<&Entry> = selection.shared().iter().filter(|e| only(e)).collect();
@@ -420,6 +430,7 @@ pub(super) fn summarize_selection(
         prepare,
         shared,
         episodes,
+        damaged,
     }
 }
 

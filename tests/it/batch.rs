@@ -646,3 +646,48 @@ fn no_own_journal_by_accident_no_summary_over_anothers_and_no_linked_config() {
     );
     assert!(!String::from_utf8_lossy(&run.stdout).contains("INVOKER"));
 }
+
+#[test]
+fn a_batch_carries_reflections_and_names_one_it_cannot_read() {
+    let t = Three::new();
+    let store = Store::new(&t.normal);
+    let loaded = store.load().unwrap();
+    let shared: Vec<_> = loaded.entries.iter().filter(|s| s.entry.shared).collect();
+    // A reflection on one shared entry, and an unreadable one on another.
+    let good = mentalog::reflection::Reflection {
+        schema: mentalog::reflection::SCHEMA_VERSION,
+        id: "0123456789abcdef0123456789abcdef".into(),
+        entry: shared[0].entry.id.clone(),
+        created: shared[0].entry.created,
+        answers: vec![
+            mentalog::reflection::answer(
+                mentalog::reflection::keys::NOW,
+                mentalog::entry::Value::Text("BATCH-REFLECTION-WORDS".into()),
+            )
+            .unwrap(),
+        ],
+    };
+    store.save_reflection(&shared[0].path, &good).unwrap();
+    let folder = mentalog::store::reflections::reflections_dir(&shared[1].path);
+    std::fs::create_dir_all(&folder).unwrap();
+    private_file(
+        &folder.join("2026-11-05T10-00-00-badbadba.json"),
+        "{ not a reflection",
+    );
+
+    let out = t.run(&[&t.normal], &["--format", "md"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("2026-11-05T10-00-00-badbadba.json"),
+        "{stderr}"
+    );
+    let lines = manifest(&out.stdout);
+    let file = lines[0]["path"].as_str().unwrap();
+    let summary = std::fs::read_to_string(file).unwrap();
+    assert!(summary.contains("BATCH-REFLECTION-WORDS"), "{summary}");
+    assert!(
+        summary.contains("This summary may be incomplete"),
+        "{summary}"
+    );
+}
