@@ -53,7 +53,7 @@ fn jrnl(ctx: &mut Context, file: &Path) -> Result<()> {
     let _lock = ctx.store.lock()?;
     let mut seen = HashSet::new();
     let (mut added, mut present) = (0usize, 0usize);
-    let mut out = std::io::stdout().lock();
+    let mut written = Vec::new();
     for entry in &entries {
         let path = ctx.store.entry_path(entry);
         // The same jrnl entry twice in one file counts once.
@@ -69,6 +69,12 @@ fn jrnl(ctx: &mut Context, file: &Path) -> Result<()> {
             )
         })?;
         added += 1;
+        written.push(saved);
+    }
+    // Printed once all are saved: a reader that goes away (`| head`) never
+    // stops an import half way.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for saved in &written {
         writeln!(out, "{}", saved.display())?;
     }
     out.flush()?;
