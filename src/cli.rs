@@ -654,6 +654,16 @@ pub struct ExportArgs {
     /// safety section, and the summary says first that it is filtered
     #[command(flatten)]
     pub filter: FilterArgs,
+
+    /// With --out: encrypt the summary to this age recipient (age1..., your therapist's
+    /// public key), so that only their key opens it (age -d); may be repeated
+    #[arg(long = "to", value_name = "RECIPIENT", action = clap::ArgAction::Append, requires = "out")]
+    pub to: Vec<String>,
+
+    /// With --out: encrypt to every age recipient in this file, one per line (# starts a
+    /// comment), as 'age -R' reads it
+    #[arg(long, value_name = "FILE", requires = "out")]
+    pub to_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

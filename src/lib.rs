@@ -10,6 +10,8 @@ mod commands;
 pub mod config;
 pub mod config_edit;
 pub mod context;
+#[cfg(feature = "encryption")]
+pub mod crypt;
 pub mod draft;
 pub mod entry;
 pub mod error;

@@ -15,9 +15,7 @@ use crate::prompt::{PromptError, Prompter};
 use crate::pseudonym::Pseudonyms;
 use crate::render::summary::{self as render, Format};
 use crate::sessions::{self, Sessions};
-use crate::store::{
-    MAX_TEMPLATE_BYTES, Store, check_regular, read_limited, write_replace, write_replace_with,
-};
+use crate::store::{MAX_TEMPLATE_BYTES, Store, check_regular, read_limited, write_replace_with};
 use crate::summary::{self, Period};
 
 pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
@@ -33,6 +31,12 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         ..args.filter.clone()
     })?;
     if args.batch {
+        if !args.to.is_empty() || args.to_file.is_some() {
+            return Err(Error::Usage(
+                "--to and --to-file work with one summary (--out FILE), not with --batch".into(),
+            )
+            .into());
+        }
         return super::batch::run(ctx, args);
     }
     let format = match args.format.as_slice() {
@@ -54,6 +58,7 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
     }
     let since = super::dates::parse("--since", args.since.as_deref())?;
     let until = super::dates::parse("--until", args.until.as_deref())?;
+    let recipients = recipients(args)?;
     let template = match &args.template {
         Some(_) if format == Format::Json => {
             return Err(Error::Usage(
@@ -200,8 +205,11 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
                 }
                 // Through a temp file beside it and a rename: a write that
                 // fails leaves the old file whole.
-                write_replace(path, document.as_bytes())?;
-                ctx.note(&format!("Wrote {}", path.display()));
+                write_out(path, recipients.as_ref(), |out| {
+                    out.write_all(document.as_bytes())?;
+                    Ok(())
+                })?;
+                ctx.note(&wrote(path, recipients.as_ref()));
             }
             None => write_stdout(&document)?,
         }
@@ -209,10 +217,10 @@ pub fn run(ctx: &mut Context, args: &ExportArgs) -> Result<()> {
         // Written as it is made: memory does not grow with the journal.
         match &args.out {
             Some(path) if !args.preview => {
-                write_replace_with(path, |out| {
+                write_out(path, recipients.as_ref(), |out| {
                     render::render_to(&summary, format, Some(&appendix), args.ascii, out)
                 })?;
-                ctx.note(&format!("Wrote {}", path.display()));
+                ctx.note(&wrote(path, recipients.as_ref()));
             }
             _ => {
                 let mut out =
@@ -596,6 +604,71 @@ type PeriodRead = (
     Option<Matched>,
     Vec<crate::store::Damaged>,
 );
+
+/// The recipients an export is encrypted to (`--to`, `--to-file`).
+#[cfg(feature = "encryption")]
+type Recipients = crate::crypt::Recipients;
+/// Never made: this build cannot encrypt.
+#[cfg(not(feature = "encryption"))]
+enum Recipients {}
+
+fn recipients(args: &ExportArgs) -> Result<Option<Recipients>> {
+    let asked = !args.to.is_empty() || args.to_file.is_some();
+    if asked && args.preview {
+        return Err(Error::Usage(
+            "--preview shows the summary as it is; --to and --to-file write it encrypted with --out".into(),
+        )
+        .into());
+    }
+    #[cfg(feature = "encryption")]
+    {
+        Recipients::from_args(&args.to, args.to_file.as_deref())
+    }
+    #[cfg(not(feature = "encryption"))]
+    {
+        if asked {
+            return Err(Error::Usage(
+                "this mentalog was built without encryption (the cargo feature `encryption`); --to and --to-file need it".into(),
+            )
+            .into());
+        }
+        Ok(None)
+    }
+}
+
+/// Writes the summary to `path` atomically, encrypted when there are recipients.
+fn write_out(
+    path: &Path,
+    recipients: Option<&Recipients>,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match recipients {
+        #[cfg(feature = "encryption")]
+        Some(r) => write_replace_with(path, |out| r.encrypt(out, fill)),
+        #[cfg(not(feature = "encryption"))]
+        Some(never) => match *never {},
+        None => write_replace_with(path, fill),
+    }
+}
+
+/// "Wrote FILE", and for whom it is encrypted.
+fn wrote(path: &Path, recipients: Option<&Recipients>) -> String {
+    match recipients {
+        #[cfg(feature = "encryption")]
+        Some(r) => format!(
+            "Wrote {}, encrypted: only the key of {} opens it (age -d).",
+            path.display(),
+            if r.len() == 1 {
+                "its recipient".to_string()
+            } else {
+                format!("one of its {} recipients", r.len())
+            }
+        ),
+        #[cfg(not(feature = "encryption"))]
+        Some(never) => match *never {},
+        None => format!("Wrote {}", path.display()),
+    }
+}
 
 /// Whether `--out` may write `path`: never into the data folder (the crisis
 /// plan, an entry, the sessions) or over the config file, and never over

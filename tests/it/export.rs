@@ -1579,6 +1579,8 @@ fn asked(sb: &Sandbox, target: &std::path::Path, yes: bool) -> String {
         by: mentalog::cli::BatchBy::All,
         out_dir: None,
         filter: Default::default(),
+        to: Vec::new(),
+        to_file: None,
     });
     mentalog::run_in(&mut ctx, &command).unwrap();
     assert_eq!(p.remaining(), 0);
@@ -2177,4 +2179,111 @@ fn a_pseudonymised_filtered_summary_never_names_the_person_it_is_about() {
             assert!(out.contains("This summary is filtered"), "{format}");
         }
     }
+}
+
+/// An export encrypted to a therapist's key opens with that key, in-process
+/// and with the age command-line tool, to the bytes of the plain export.
+#[cfg(feature = "encryption")]
+#[test]
+fn an_export_encrypted_to_the_therapists_key_opens_with_that_key_only() {
+    use age::secrecy::ExposeSecret;
+    let sb = fixture();
+    let therapist = age::x25519::Identity::generate();
+    let someone_else = age::x25519::Identity::generate();
+    let recipient = therapist.to_public().to_string();
+    let plain = sb
+        .assert_cmd()
+        .args(["export", "--since", "all", "--format", "md"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let file = sb.tmp.path().join("summary.md.age");
+    let out = sb
+        .assert_cmd()
+        .args([
+            "export", "--since", "all", "--format", "md", "--to", &recipient, "--out",
+        ])
+        .arg(&file)
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("encrypted"));
+    let sealed = std::fs::read(&file).unwrap();
+    assert!(sealed.starts_with(b"age-encryption.org/v1"), "an age file");
+    assert!(
+        !sealed.windows(9).any(|w| w == b"Tom Baker"),
+        "no words in the clear"
+    );
+    assert_eq!(age::decrypt(&therapist, &sealed).unwrap(), plain);
+    assert!(age::decrypt(&someone_else, &sealed).is_err());
+
+    // A recipients file with a comment, the key and another's: either opens it.
+    let list = sb.tmp.path().join("recipients.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "# my therapist\n{recipient}\n\n{}\n",
+            someone_else.to_public()
+        ),
+    )
+    .unwrap();
+    let both = sb.tmp.path().join("both.age");
+    sb.assert_cmd()
+        .args(["export", "--since", "all", "--format", "json", "--to-file"])
+        .arg(&list)
+        .arg("--out")
+        .arg(&both)
+        .assert()
+        .success();
+    let sealed = std::fs::read(&both).unwrap();
+    assert!(age::decrypt(&therapist, &sealed).is_ok());
+    assert!(age::decrypt(&someone_else, &sealed).is_ok());
+
+    // The age tool itself opens it (installed by .ci/run).
+    match std::process::Command::new("age").arg("--version").output() {
+        Ok(_) => {
+            let key = sb.tmp.path().join("therapist.key");
+            std::fs::write(&key, therapist.to_string().expose_secret()).unwrap();
+            let opened = std::process::Command::new("age")
+                .arg("-d")
+                .arg("-i")
+                .arg(&key)
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                opened.status.success(),
+                "{}",
+                String::from_utf8_lossy(&opened.stderr)
+            );
+            assert_eq!(opened.stdout, plain);
+        }
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("the age tool is missing: .ci/run installs it (apt-get install age)")
+        }
+        Err(_) => eprintln!("age is not installed here: its part of this test is skipped"),
+    }
+
+    // What is not a key, and what cannot be encrypted, is said before anything is written.
+    for args in [
+        vec!["--to", "age1notakey", "--out", "x.age"],
+        vec!["--to", &recipient, "--out", "x.age", "--preview"],
+    ] {
+        let out = sb
+            .cmd()
+            .current_dir(sb.tmp.path())
+            .args(["export", "--since", "all"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!sb.tmp.path().join("x.age").exists());
+    }
+    let out = sb
+        .cmd()
+        .args(["export", "--to", &recipient])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "--to needs --out");
 }
