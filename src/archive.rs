@@ -325,53 +325,6 @@ fn append<W: Write>(tar: &mut tar::Builder<W>, path: &str, bytes: &[u8]) -> Resu
         .with_context(|| format!("cannot add {path} to the archive"))
 }
 
-/// Writes a new file at `path` through a private (0600) temp file beside
-/// it, filled by `fill`; fails, leaving it as it is, if `path` exists.
-pub fn write_new_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let fail = || format!("cannot write {}", path.display());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(dir)
-        .with_context(fail)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(0o600))
-            .with_context(fail)?;
-    }
-    // Ctrl-C while it is written leaves no half archive of private words.
-    let tmp_path = tmp.path().to_path_buf();
-    // Also when no one could be asked anything (a script stopped by SIGTERM).
-    let _ = crate::signal::install();
-    crate::signal::remove_on_exit(&tmp_path);
-    let written = (|| {
-        let mut out = io::BufWriter::with_capacity(64 * 1024, &mut tmp);
-        fill(&mut out).with_context(fail)?;
-        out.flush().with_context(fail)?;
-        drop(out);
-        tmp.as_file().sync_all().with_context(fail)
-    })();
-    let persisted = written.and_then(|()| match tmp.persist_noclobber(path) {
-        Ok(file) => Ok(file),
-        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
-            bail!("{} already exists and was left as it is", path.display())
-        }
-        Err(e) => Err(e.error).with_context(fail),
-    });
-    crate::signal::keep_on_exit(&tmp_path);
-    drop(persisted?);
-    #[cfg(unix)]
-    fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(fail)?;
-    Ok(())
-}
-
 // ---------------------------------------------------------------- reading
 
 /// The archive at `file`, opened for reading if it is a regular file.

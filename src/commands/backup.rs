@@ -45,7 +45,7 @@ pub fn run(ctx: &mut Context, args: &BackupArgs) -> Result<()> {
     // Held while the files are read, so a share or a session is not torn.
     let _lock = store.lock()?;
     let sources = archive::collect(store.root(), config)?;
-    archive::write_new_with(file, |out| {
+    crate::store::write_new_with(file, |out| {
         archive::write(out, &sources, env!("CARGO_PKG_VERSION"))
     })?;
     let count = |k: Kind| sources.iter().filter(|s| s.kind == k).count();

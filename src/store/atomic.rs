@@ -81,15 +81,32 @@ pub fn write_replace_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
 ) -> Result<()> {
+    write_with(path, true, fill)
+}
+
+/// Like [`write_new`], with the bytes written by `fill` as they are made
+/// (a backup of a whole journal); an existing file is left as it is.
+pub fn write_new_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
+    write_with(path, false, fill)
+}
+
+fn write_with(
+    path: &Path,
+    replace: bool,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let fail = || format!("cannot write {}", path.display());
     let mut tmp = locked_temp_file(dir).with_context(fail)?;
-    // Ctrl-C while it is written leaves nothing behind.
+    // Ctrl-C while it is written leaves nothing behind, and so does SIGTERM
+    // when no one could be asked anything (a script).
     let tmp_path = tmp.path().to_path_buf();
-    // Also when no one could be asked anything (a script stopped by SIGTERM).
     let _ = crate::signal::install();
     crate::signal::remove_on_exit(&tmp_path);
     let written = (|| {
@@ -99,8 +116,20 @@ pub fn write_replace_with(
         drop(out);
         tmp.as_file().sync_all().with_context(fail)
     })();
-    let persisted =
-        written.and_then(|()| tmp.persist(path).map_err(|e| e.error).with_context(fail));
+    let persisted = written.and_then(|()| {
+        let kept = if replace {
+            tmp.persist(path)
+        } else {
+            tmp.persist_noclobber(path)
+        };
+        match kept {
+            Ok(file) => Ok(file),
+            Err(e) if !replace && e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                bail!("{} already exists and was left as it is", path.display())
+            }
+            Err(e) => Err(e.error).with_context(fail),
+        }
+    });
     // Renamed, or removed when `tmp` went: nothing is left to remove.
     crate::signal::keep_on_exit(&tmp_path);
     // The handle (and its lock) goes now.

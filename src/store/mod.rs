@@ -32,7 +32,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 pub use atomic::{
-    create_private_dir_all, remove_stale, write_new, write_new_via, write_replace,
+    create_private_dir_all, remove_stale, write_new, write_new_via, write_new_with, write_replace,
     write_replace_via, write_replace_with,
 };
 pub use limits::{
@@ -495,17 +495,12 @@ impl Store {
         until: Option<NaiveDate>,
         limit: Option<usize>,
     ) -> Result<Window> {
-        let margin = chrono::Duration::days(1);
-        let from = since.map(|s| s - margin);
-        let to = until.map(|u| u + margin);
+        let (from, to) = with_margin(since, until);
         let in_window = |e: &Entry| {
             let day = e.created.date_naive();
             since.is_none_or(|s| day >= s) && until.is_none_or(|u| day <= u)
         };
-        let named_in = |f: &Found| {
-            let day = f.day();
-            day == NaiveDate::MAX || (from.is_none_or(|s| day >= s) && to.is_none_or(|u| day <= u))
-        };
+        let named_in = |f: &Found| f.named_within(from, to);
         let mut loaded = match limit {
             Some(0) => Loaded::default(),
             None => {
@@ -554,14 +549,9 @@ impl Store {
         keep: impl Fn(Scanned) -> Option<T> + Sync,
     ) -> Result<(Vec<T>, Vec<Damaged>)> {
         use rayon::prelude::*;
-        let margin = chrono::Duration::days(1);
-        let from = since.map(|s| s - margin);
-        let to = until.map(|u| u + margin);
+        let (from, to) = with_margin(since, until);
         let mut files = self.entry_names(from, to)?;
-        files.retain(|f| {
-            let day = f.day();
-            day == NaiveDate::MAX || (from.is_none_or(|s| day >= s) && to.is_none_or(|u| day <= u))
-        });
+        files.retain(|f| f.named_within(from, to));
         use rayon::iter::Either;
         // Straight into what is kept and what is damaged: a journal of
         // private entries costs nothing here.
@@ -942,7 +932,24 @@ struct Found {
     regular: bool,
 }
 
+/// `since..=until` widened by a day at each end: names carry each entry's
+/// own local time, and the exact choice is made on the entries.
+fn with_margin(
+    since: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let margin = chrono::Duration::days(1);
+    (since.map(|s| s - margin), until.map(|u| u + margin))
+}
+
 impl Found {
+    /// Whether the name can hold an entry of `from..=to` (either open); a
+    /// name that is not an entry's is always read, so that it is reported.
+    fn named_within(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
+        let day = self.day();
+        day == NaiveDate::MAX || (from.is_none_or(|s| day >= s) && to.is_none_or(|u| day <= u))
+    }
+
     /// The day in the name (`YYYY-MM-DD...`), or `NaiveDate::MAX` for a
     /// name that is not an entry's, so that it is read and reported.
     fn day(&self) -> NaiveDate {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use super::{Damaged, MAX_ENTRY_BYTES, Store, read_checked, write_new_via};
+use super::{Damaged, MAX_ENTRY_BYTES, Store, json_files, read_checked, write_new_via};
 use crate::reflection::Reflection;
 
 /// The folder of the reflections on the entry kept at `entry_path`.
@@ -43,23 +43,13 @@ pub fn read_reflections(entry_path: &Path) -> (Vec<Reflection>, Vec<Damaged>) {
         .file_stem()
         .and_then(|s| s.to_str())
         .and_then(|s| s.rsplit('-').next());
-    let dir = reflections_dir(entry_path);
     let mut found = Vec::new();
     let mut damaged = Vec::new();
-    let Ok(listing) = std::fs::read_dir(&dir) else {
+    let mut files = Vec::new();
+    if json_files(&reflections_dir(entry_path), &mut files).is_err() {
         return (found, damaged);
-    };
-    let mut paths: Vec<PathBuf> = listing
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default();
-            !name.starts_with('.') && name.ends_with(".json")
-        })
-        .collect();
+    }
+    let mut paths: Vec<PathBuf> = files.into_iter().map(|f| f.path).collect();
     paths.sort();
     for path in paths {
         let read = read_checked(&path, MAX_ENTRY_BYTES).and_then(|bytes| {
