@@ -79,6 +79,16 @@ pub struct Cli {
     #[arg(long, short = 'q', global = true, help_heading = "Global options")]
     pub quiet: bool,
 
+    /// An encrypted journal's passphrase, read from the first line of this file
+    /// instead of asked (for scripts; never give it as an argument) [env: MENTALOG_PASSPHRASE_FILE]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Open an encrypted journal with its recovery copy of the key instead of
+    /// the passphrase [env: MENTALOG_IDENTITY_FILE]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "FILE")]
+    pub identity_file: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -168,6 +178,24 @@ pub enum Command {
   mentalog forget --everything                # asks you to type a word first
   mentalog forget --everything --confirm forget   # for scripts")]
     Forget(ForgetArgs),
+    /// Lock your journal with a passphrase: writing never asks for it, reading does
+    #[command(after_long_help = "Examples:
+  mentalog encrypt                            # asks for a passphrase twice, and a few choices
+  mentalog encrypt --new-passphrase-file pass.txt --recovery-file ~/usb/mentalog-key.txt
+  mentalog encrypt                            # again after an interruption: finishes the job
+
+If you lose the passphrase and the recovery copy, no one can open your entries.")]
+    Encrypt(EncryptArgs),
+    /// Turn an encrypted journal back into plain files (asks for the passphrase)
+    #[command(after_long_help = "Examples:
+  mentalog decrypt                            # asks for the passphrase
+  mentalog decrypt --passphrase-file pass.txt # for scripts")]
+    Decrypt,
+    /// Change the passphrase of an encrypted journal (only the key is rewritten)
+    #[command(after_long_help = "Examples:
+  mentalog passphrase                         # asks for the old one, then the new one twice
+  mentalog passphrase --passphrase-file old.txt --new-passphrase-file new.txt")]
+    Passphrase(PassphraseArgs),
     /// Bring entries in from another journal
     #[command(
         subcommand,
@@ -289,6 +317,30 @@ pub struct ForgetArgs {
     /// The confirmation word, for scripts (otherwise you type it when asked)
     #[arg(long, value_name = "WORD")]
     pub confirm: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EncryptArgs {
+    /// The new passphrase, read from the first line of this file instead of asked twice
+    #[arg(long, value_name = "FILE")]
+    pub new_passphrase_file: Option<PathBuf>,
+
+    /// Lock the crisis plan too, so 'mentalog plan' needs the passphrase
+    /// (by default it stays readable, to be there at the worst moment)
+    #[arg(long)]
+    pub lock_plan: bool,
+
+    /// Also write a recovery copy of the key to this new file: anyone with it
+    /// can read your journal, so keep it somewhere safe and away from this computer
+    #[arg(long, value_name = "FILE")]
+    pub recovery_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    /// The new passphrase, read from the first line of this file instead of asked twice
+    #[arg(long, value_name = "FILE")]
+    pub new_passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -37,6 +37,8 @@ pub struct Context {
     /// a batch export uses it for every journal, and otherwise each
     /// journal's own.
     pub config_given: Option<std::path::PathBuf>,
+    /// Where an encrypted journal's key may come from besides the terminal.
+    pub keys: crate::unlock::Sources,
 }
 
 impl Context {
@@ -115,6 +117,10 @@ impl Context {
                 || std::env::var_os("MENTALOG_CONFIG").is_some_and(|v| !v.is_empty()))
             .then(|| paths_config.clone()),
             quiet: cli.quiet,
+            keys: crate::unlock::Sources::resolve(
+                cli.passphrase_file.as_deref(),
+                cli.identity_file.as_deref(),
+            ),
         })
     }
 
@@ -136,7 +142,20 @@ impl Context {
             dirs: Vec::new(),
             config_given: None,
             quiet: false,
+            keys: crate::unlock::Sources::default(),
         }
+    }
+
+    /// Unlocks the journal's key when it is encrypted (asked in a terminal,
+    /// or read from the passphrase file): for commands that read entries.
+    /// Does nothing for a journal that is not encrypted.
+    pub fn unlock(&mut self) -> Result<()> {
+        let prompter: Option<&mut dyn Prompter> = if self.interactive {
+            Some(&mut *self.prompter)
+        } else {
+            None
+        };
+        crate::unlock::unlock(&self.store, &self.keys, prompter)
     }
 
     /// Prints a note for the person on stderr ("Recorded a session …"),

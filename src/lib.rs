@@ -10,7 +10,6 @@ mod commands;
 pub mod config;
 pub mod config_edit;
 pub mod context;
-#[cfg(feature = "encryption")]
 pub mod crypt;
 pub mod draft;
 pub mod entry;
@@ -31,6 +30,7 @@ pub mod signal;
 pub mod store;
 pub mod summary;
 pub mod text;
+pub mod unlock;
 
 pub use error::{Error, exit_code, is_broken_pipe};
 

@@ -47,6 +47,33 @@ impl Sessions {
     }
 }
 
+/// One change to the sessions, as `session add` and `session next` make it.
+/// An encrypted journal keeps each as a small sealed record of its own, so
+/// recording one never needs to read the others (nor the passphrase).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Event {
+    Held(NaiveDate),
+    Next(NaiveDate),
+}
+
+/// A session record on disk: `{"schema": 1, "event": {"held": "2026-11-19"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub schema: u32,
+    pub event: Event,
+}
+
+impl Sessions {
+    pub fn apply(&mut self, event: Event) {
+        match event {
+            Event::Held(day) => self.add(day),
+            Event::Next(day) => self.next = Some(day),
+        }
+    }
+}
+
 /// Where an export's period starts, as typed after `--since`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Since {

@@ -41,6 +41,8 @@ struct Plan {
     ascii: bool,
     today: NaiveDate,
     filter: Option<crate::filter::Filter>,
+    /// One passphrase file (or recovery copy) for every encrypted journal.
+    keys: crate::unlock::Sources,
 }
 
 /// One journal to export: its folder as given, where its config is (if it
@@ -206,6 +208,7 @@ fn plan(ctx: &Context, args: &ExportArgs) -> Result<Plan> {
         pseudonymize: args.pseudonymize,
         ascii: args.ascii,
         today: ctx.now.date_naive(),
+        keys: ctx.keys.clone(),
     })
 }
 
@@ -351,7 +354,7 @@ fn export_journal(job: &Job, plan: &Plan) -> Done {
     };
     let shown = crate::text::OneLine(&journal).to_string();
 
-    let opened = open(job);
+    let opened = open(job, plan);
     let (store, config, sessions, entries, damaged) = match opened {
         Ok(o) => o,
         Err(e) => {
@@ -479,9 +482,11 @@ type Opened = (
     Vec<crate::store::Damaged>,
 );
 
-fn open(job: &Job) -> Result<Opened> {
+fn open(job: &Job, plan: &Plan) -> Result<Opened> {
     let store = Store::new(&job.dir);
     store.require_journal()?;
+    // Never asked: a batch runs unattended, with one passphrase file.
+    crate::unlock::unlock(&store, &plan.keys, None)?;
     let config = job.config.as_deref().map(Config::load).unwrap_or_default();
     let sessions = store.read_sessions()?;
     let loaded = store.load()?;

@@ -8,6 +8,7 @@ mod completions;
 mod dates;
 mod delete;
 mod due;
+mod encrypt;
 mod export;
 mod forget;
 mod import;
@@ -42,7 +43,32 @@ pub fn without_context(command: &Command) -> Option<Result<()>> {
     })
 }
 
+/// Whether `command` reads what an encrypted journal keeps sealed, so
+/// that the key is unlocked (asked once) before it starts. Writing never
+/// needs it: `new`, `session add`, `import`, `backup` and the rest work on
+/// a locked journal.
+fn reads_sealed(ctx: &Context, command: &Command) -> bool {
+    use crate::cli::SessionCommand;
+    match command {
+        Command::List(_)
+        | Command::Show(_)
+        | Command::Check(_)
+        | Command::Reflect(_)
+        | Command::Delete(_)
+        | Command::Share(_)
+        | Command::Unshare(_)
+        | Command::Session(SessionCommand::List { .. }) => true,
+        // A batch unlocks each journal itself, with the one passphrase file.
+        Command::Export(args) => !args.batch,
+        Command::Plan(_) | Command::Setup(_) => !ctx.store.plan_readable(),
+        _ => false,
+    }
+}
+
 pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
+    if reads_sealed(ctx, command) {
+        ctx.unlock()?;
+    }
     match command {
         Command::New(args) => new::run(ctx, args),
         Command::List(args) => list::run(ctx, args),
@@ -56,6 +82,9 @@ pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::Backup(args) => backup::run(ctx, args),
         Command::Restore(args) => restore::run(ctx, args),
         Command::Forget(args) => forget::run(ctx, args),
+        Command::Encrypt(args) => encrypt::encrypt(ctx, args),
+        Command::Decrypt => encrypt::decrypt(ctx),
+        Command::Passphrase(args) => encrypt::passphrase(ctx, args),
         Command::Import(command) => import::run(ctx, command),
         Command::Session(command) => session::run(ctx, command),
         Command::Share(arg) => share::run(ctx, &arg.id, true),

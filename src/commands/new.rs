@@ -494,6 +494,8 @@ impl Walking<'_> {
         p.say(share)?;
         if entry.safety_lane {
             p.say("The next time you open mentalog new, it will offer to look at this moment with you.")?;
+        } else {
+            offer_encryption(self.store, p)?;
         }
         if std::io::stdout().is_terminal() {
             p.hint(&path.display().to_string())?;
@@ -502,6 +504,26 @@ impl Walking<'_> {
         }
         Ok(())
     }
+}
+
+/// Once, after an entry that was not a hard moment's safety lane, says
+/// that the journal can be locked with a passphrase (domain §7), unless it
+/// is already.
+fn offer_encryption(store: &Store, p: &mut dyn Prompter) -> Result<(), PromptError> {
+    if store.is_encrypted() || store.read_state().encryption_offered {
+        return Ok(());
+    }
+    let written = store.lock().and_then(|_lock| {
+        let mut state = store.read_state();
+        state.encryption_offered = true;
+        store.write_state(&state)
+    });
+    if written.is_err() {
+        // Not remembered: better not said at all than said every time.
+        return Ok(());
+    }
+    p.say("")?;
+    p.say("Your entries stay on this computer. If someone else could open it, you can lock your journal with a passphrase: mentalog encrypt. Writing never asks for the passphrase; reading does. (Said once.)")
 }
 
 /// Text left in the editing folder when mentalog was stopped with the
@@ -554,6 +576,51 @@ fn follow_up_due(store: &Store) -> Result<Option<Entry>> {
     Ok((lane.safety_lane && offered.as_deref() != Some(lane.id.as_str())).then_some(lane))
 }
 
+/// Says that there are locked drafts, and offers to open them with the
+/// passphrase; Enter alone starts a new entry and keeps them. Whether the
+/// journal was unlocked.
+fn offer_unlock(
+    store: &Store,
+    p: &mut dyn Prompter,
+    locked: &[store::Damaged],
+) -> Result<bool, PromptError> {
+    let when = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(|t| {
+                chrono::DateTime::<chrono::Local>::from(t)
+                    .format("%a %-d %b %Y, %H:%M")
+                    .to_string()
+            })
+    };
+    let mut saved: Vec<String> = locked.iter().filter_map(|d| when(&d.path)).collect();
+    saved.sort();
+    let what = if locked.len() == 1 {
+        "an unfinished entry".to_string()
+    } else {
+        format!("{} unfinished entries", locked.len())
+    };
+    let last = saved.last().map(|t| format!(", last saved {t}")).unwrap_or_default();
+    p.say(&format!(
+        "You have {what}{last}. It is locked with your passphrase. To carry on with it, type your passphrase; to start a new entry, just press Enter (the unfinished one is kept)."
+    ))?;
+    loop {
+        let typed = p.password("Passphrase (or Enter for a new entry)")?;
+        if typed.is_empty() {
+            return Ok(false);
+        }
+        match crate::unlock::try_passphrase(store, typed) {
+            Ok(true) => return Ok(true),
+            Ok(false) => p.say("That passphrase does not open your journal. Try again, or press Enter for a new entry.")?,
+            Err(e) => {
+                p.say(&format!("Your unfinished entry cannot be opened ({e:#}); it is kept as it is. Starting a new entry."))?;
+                return Ok(false);
+            }
+        }
+    }
+}
+
 /// Offers the unfinished entries written with this pack, newest first,
 /// and mentions those written with another. Discarding asks again.
 fn choose_draft(
@@ -563,11 +630,24 @@ fn choose_draft(
     plan: &[String],
 ) -> Result<Option<Draft>, PromptError> {
     let mut mentioned = false;
+    let mut offered = false;
     loop {
         let (drafts, damaged) = store
             .drafts()
             .map_err(|e| PromptError::Io(std::io::Error::other(format!("{e:#}"))))?;
+        // Drafts of an encrypted journal are sealed: offered by when they
+        // were last saved, and opened only if the person gives the
+        // passphrase (never required to write).
+        let (locked, damaged): (Vec<_>, Vec<_>) = damaged
+            .into_iter()
+            .partition(|d| d.reason == crate::crypt::LOCKED);
         super::report_damaged(&damaged);
+        if !locked.is_empty() && !offered {
+            offered = true;
+            if offer_unlock(store, p, &locked)? {
+                continue;
+            }
+        }
         let (ours, others): (Vec<Draft>, Vec<Draft>) =
             drafts.into_iter().partition(|d| d.pack.id == pack.id);
         if !mentioned {

@@ -24,12 +24,18 @@ pub(super) fn read_plan(store: &Store) -> Option<String> {
             }
             None
         }
+        // Locked with the passphrase, as the person chose: said in the plan
+        // itself, with the contacts (always readable) below it.
+        Err(e) if format!("{e:#}").contains(crate::crypt::LOCKED) => Some(LOCKED_PLAN.to_string()),
         Err(e) => {
             eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
             None
         }
     }
 }
+
+/// What stands for a plan kept locked with the passphrase, when it is not given.
+pub(super) const LOCKED_PLAN: &str = "Your written plan is locked with your passphrase. To read it: mentalog plan (it asks for the passphrase).";
 
 /// Says on stderr what in the config file could not be read (a problem
 /// may quote the file's own text, so it is shown sanitised).

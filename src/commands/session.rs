@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, command: &SessionCommand) -> Result<()> {
                 }
                 Some(Err(e)) => return Err(Error::Usage(format!("session add: {e}")).into()),
             };
-            store.update_sessions(|s| s.add(day))?;
+            store.record_session(crate::sessions::Event::Held(day), ctx.now)?;
             ctx.note(&format!(
                 "Recorded a session on {}. The next export starts from there.",
                 day.format("%a %-d %b %Y")
@@ -61,7 +61,7 @@ pub fn run(ctx: &Context, command: &SessionCommand) -> Result<()> {
                 }
                 Err(e) => return Err(Error::Usage(format!("session next: {e}")).into()),
             };
-            store.update_sessions(|s| s.next = Some(*date))?;
+            store.record_session(crate::sessions::Event::Next(*date), ctx.now)?;
             ctx.note(&format!(
                 "Your next session is on {}.",
                 date.format("%a %-d %b %Y")

@@ -131,6 +131,10 @@ pub trait Prompter {
     fn edit(&mut self, prompt: &str, initial: &str) -> Result<Option<String>, PromptError>;
     /// A yes / no question with no answer preselected.
     fn confirm(&mut self, question: &str) -> Result<bool, PromptError>;
+    /// A passphrase, typed without being shown; empty when only Enter was pressed.
+    fn password(&mut self, _prompt: &str) -> Result<String, PromptError> {
+        Err(PromptError::NoTerminal)
+    }
 }
 
 /// For commands run without a terminal: narration goes to stderr, and any

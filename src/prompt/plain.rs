@@ -197,6 +197,10 @@ impl Prompter for PlainPrompter {
         Ok(text)
     }
 
+    fn password(&mut self, prompt: &str) -> Result<String, PromptError> {
+        super::terminal::read_password(&console::Term::stderr(), prompt)
+    }
+
     fn confirm(&mut self, question: &str) -> Result<bool, PromptError> {
         let ask = Ask::new(question);
         let items = ["yes".to_string(), "no".to_string()];

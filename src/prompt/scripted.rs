@@ -193,4 +193,11 @@ impl Prompter for Scripted {
             other => panic!("{question:?} asks yes or no, the script gave {other:?}"),
         }
     }
+
+    fn password(&mut self, prompt: &str) -> Result<String, PromptError> {
+        match self.next(prompt)? {
+            Reply::Text(t) => Ok(t),
+            other => panic!("{prompt:?} asks a passphrase, the script gave {other:?}"),
+        }
+    }
 }

@@ -418,6 +418,10 @@ impl Prompter for TerminalPrompter {
         Ok(())
     }
 
+    fn password(&mut self, prompt: &str) -> Result<String, PromptError> {
+        read_password(&self.term, prompt)
+    }
+
     fn input(&mut self, ask: &Ask, validate: Validator) -> Result<Got<String>, PromptError> {
         // The question is ours to print, word-wrapped; dialoguer reads the
         // answer on the line below it, after a "› ". Room for the answer is
@@ -566,5 +570,26 @@ mod tests {
         );
         assert_eq!(window(&blocks, 1, &mut top, 5), (1, 6));
         assert_eq!(window(&blocks, 15, &mut top, 5), (11, 16));
+    }
+}
+
+/// A passphrase typed at `term`, shown as nothing; Ctrl-C is [`PromptError::Interrupted`].
+pub(super) fn read_password(term: &Term, prompt: &str) -> Result<String, PromptError> {
+    let raw = signal::RawRead::start();
+    let typed = dialoguer::Password::new()
+        .with_prompt(clean(prompt))
+        .allow_empty_password(true)
+        .report(false)
+        .interact_on(term);
+    match typed {
+        Ok(t) => {
+            drop(raw);
+            Ok(t)
+        }
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            signal::seen_interrupt();
+            Err(PromptError::Interrupted)
+        }
+        Err(dialoguer::Error::IO(e)) => Err(e.into()),
     }
 }

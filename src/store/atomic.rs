@@ -54,24 +54,36 @@ pub fn create_private_dir_all(dir: &Path) -> Result<()> {
 /// Writes a new file through a temp file beside it; fails if `path`
 /// exists, leaving it untouched.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    write(None, path, bytes, false)
+    write(None, path, bytes, false, None)
 }
 
 /// Writes `path` through a temp file beside it, replacing it atomically if
 /// it exists.
 pub fn write_replace(path: &Path, bytes: &[u8]) -> Result<()> {
-    write(None, path, bytes, true)
+    write(None, path, bytes, true, None)
 }
 
 /// Like [`write_new`], with the temp file in `tmp_dir` (which must exist and
 /// be on the same file system as `path`; another one falls back to beside).
 pub fn write_new_via(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
-    write(Some(tmp_dir), path, bytes, false)
+    write(Some(tmp_dir), path, bytes, false, None)
 }
 
 /// Like [`write_replace`], with the temp file in `tmp_dir`.
 pub fn write_replace_via(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
-    write(Some(tmp_dir), path, bytes, true)
+    write(Some(tmp_dir), path, bytes, true, None)
+}
+
+/// Like [`write_replace_via`], and `check` is given the temp file's bytes
+/// as read back from disk before they take `path`'s name: the old file is
+/// never replaced by anything that does not read back right.
+pub fn write_replace_checked(
+    tmp_dir: &Path,
+    path: &Path,
+    bytes: &[u8],
+    check: &dyn Fn(&[u8]) -> Result<()>,
+) -> Result<()> {
+    write(Some(tmp_dir), path, bytes, true, Some(check))
 }
 
 /// Like [`write_replace`], with the bytes written by `fill` as they are
@@ -137,7 +149,13 @@ fn write_with(
     sync_dir(dir).with_context(fail)
 }
 
-fn write(tmp_dir: Option<&Path>, path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
+fn write(
+    tmp_dir: Option<&Path>,
+    path: &Path,
+    bytes: &[u8],
+    replace: bool,
+    check: Option<&dyn Fn(&[u8]) -> Result<()>>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -146,6 +164,10 @@ fn write(tmp_dir: Option<&Path>, path: &Path, bytes: &[u8], replace: bool) -> Re
     let mut tmp = locked_temp_file(tmp_dir.unwrap_or(dir)).with_context(fail)?;
     tmp.write_all(bytes).with_context(fail)?;
     tmp.as_file().sync_all().with_context(fail)?;
+    if let Some(check) = check {
+        let back = fs::read(tmp.path()).with_context(fail)?;
+        check(&back).with_context(fail)?;
+    }
     let persisted = if replace {
         tmp.persist(path)
     } else {
@@ -156,7 +178,7 @@ fn write(tmp_dir: Option<&Path>, path: &Path, bytes: &[u8], replace: bool) -> Re
         Ok(file) => drop(file),
         Err(e) if e.error.kind() == std::io::ErrorKind::CrossesDevices && tmp_dir.is_some() => {
             drop(e);
-            return write(None, path, bytes, replace);
+            return write(None, path, bytes, replace, check);
         }
         Err(e) if !replace && e.error.kind() == std::io::ErrorKind::AlreadyExists => {
             bail!("{} already exists and was left as it is", path.display());

@@ -22,6 +22,7 @@ mod limits;
 pub mod packs;
 pub mod reflections;
 pub mod remove;
+pub mod sealed;
 
 use std::fs;
 use std::io;
@@ -33,7 +34,7 @@ use chrono::NaiveDate;
 
 pub use atomic::{
     create_private_dir_all, remove_stale, write_new, write_new_via, write_new_with, write_replace,
-    write_replace_via, write_replace_with,
+    write_replace_checked, write_replace_via, write_replace_with,
 };
 pub use limits::{
     MAX_CONFIG_BYTES, MAX_ENTRY_BYTES, MAX_PACK_BYTES, MAX_TEMPLATE_BYTES, check_regular,
@@ -71,6 +72,8 @@ pub struct Store {
     root: PathBuf,
     /// Set once stale temp files have been removed, by the first write.
     cleaned: OnceLock<()>,
+    /// The journal's encryption, read once ([`Store::encryption`]).
+    encryption: OnceLock<std::result::Result<Option<sealed::Encryption>, String>>,
 }
 
 /// The journal held for a read-modify-write (sessions, sharing): other
@@ -89,6 +92,9 @@ pub struct State {
     /// The calendar day (local) `mentalog due` last printed its line: once a day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_shown: Option<chrono::NaiveDate>,
+    /// Locking the journal with a passphrase was offered after an entry: once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub encryption_offered: bool,
 }
 
 impl Store {
@@ -96,6 +102,7 @@ impl Store {
         Store {
             root: root.into(),
             cleaned: OnceLock::new(),
+            encryption: OnceLock::new(),
         }
     }
 
@@ -292,6 +299,12 @@ impl Store {
 
     /// Atomically writes (or replaces) a file directly in the data folder or
     /// one of its folders.
+    /// Like [`Store::replace_file`], sealed in an encrypted journal.
+    fn replace_sealed(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let bytes = self.sealed(bytes)?;
+        self.replace_file(path, &bytes)
+    }
+
     fn replace_file(&self, path: &Path, bytes: &[u8]) -> Result<()> {
         let dir = path.parent().unwrap_or(&self.root);
         let tmp = self.prepare_write(dir)?;
@@ -317,8 +330,9 @@ impl Store {
         let path = self.entry_path(entry);
         let dir = path.parent().unwrap_or(&self.root).to_path_buf();
         let json = entry_json(entry)?;
-        self.prepare_write(&dir)
-            .and_then(|tmp| write_new_via(&tmp, &path, json.as_bytes()))
+        self.sealed(json.as_bytes())
+            .and_then(|bytes| Ok((self.prepare_write(&dir)?, bytes)))
+            .and_then(|(tmp, bytes)| write_new_via(&tmp, &path, &bytes))
             .with_context(|| {
                 format!(
                     "cannot save the entry in the data folder {} (choose another with --dir or MENTALOG_DIR)",
@@ -678,22 +692,79 @@ impl Store {
     /// Hold [`Store::lock`] from reading the entry to here.
     pub fn update_entry(&self, stored: &Stored) -> Result<()> {
         let json = entry_json(&stored.entry)?;
-        self.replace_file(&stored.path, json.as_bytes())
+        self.replace_sealed(&stored.path, json.as_bytes())
     }
 
     pub fn sessions_path(&self) -> PathBuf {
         self.root.join("sessions.json")
     }
 
-    /// The sessions recorded so far (none if the file does not exist).
+    /// Where an encrypted journal keeps one record per session event.
+    pub fn session_records_dir(&self) -> PathBuf {
+        self.root.join("sessions")
+    }
+
+    /// Records a session held or the next appointment. In an encrypted
+    /// journal it is a sealed record of its own (nothing is read, so no
+    /// passphrase is needed); otherwise the sessions file is changed under
+    /// the lock. Creates the data folder.
+    pub fn record_session(&self, event: sessions::Event, now: chrono::DateTime<chrono::FixedOffset>) -> Result<()> {
+        if self.encryption()?.is_none() {
+            return self.update_sessions(|s| s.apply(event)).map(drop);
+        }
+        let dir = self.session_records_dir();
+        let record = sessions::Record {
+            schema: sessions::SCHEMA_VERSION,
+            event,
+        };
+        let json = to_json(&record)?;
+        let bytes = self.sealed(json.as_bytes())?;
+        let tmp = self.prepare_write(&dir)?;
+        // Named by when it was made, so records apply in order; the nanos
+        // and the process keep two made at once apart.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name = format!(
+            "{}-{nanos:09}-{}.json",
+            now.format("%Y-%m-%dT%H-%M-%S"),
+            std::process::id()
+        );
+        write_new_via(&tmp, &dir.join(name), &bytes)
+    }
+
+    /// The sessions recorded so far (none if nothing was recorded): the
+    /// sessions file, then each record in the order they were made.
     /// Fails when the data folder does not exist.
     pub fn read_sessions(&self) -> Result<Sessions> {
         self.require_journal()?;
+        let mut sessions = self.read_sessions_file()?;
+        let mut records = Vec::new();
+        json_files(&self.session_records_dir(), &mut records)?;
+        records.sort_by(|a, b| a.path.cmp(&b.path));
+        for Found { path, .. } in records {
+            let record: sessions::Record = read_checked(&path, MAX_ENTRY_BYTES)
+                .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+                .map_err(|e| anyhow::anyhow!("cannot read the session record {}: {e}; it was left as it is", path.display()))?;
+            if record.schema > sessions::SCHEMA_VERSION {
+                anyhow::bail!(
+                    "{} was written by a newer mentalog; update mentalog to read it",
+                    path.display()
+                );
+            }
+            sessions.apply(record.event);
+        }
+        Ok(sessions)
+    }
+
+    fn read_sessions_file(&self) -> Result<Sessions> {
         let path = self.sessions_path();
         if matches!(fs::symlink_metadata(&path), Err(e) if e.kind() == io::ErrorKind::NotFound) {
             return Ok(Sessions::default());
         }
         let bytes = read_limited_bytes(&path, MAX_ENTRY_BYTES, "sessions file")?;
+        let bytes = crate::crypt::open(&path, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
         let s: Sessions = serde_json::from_slice(&bytes)
             .with_context(|| format!("cannot read {}; it was left as it is", path.display()))?;
         if s.schema > sessions::SCHEMA_VERSION {
@@ -710,22 +781,28 @@ impl Store {
     /// moment by another mentalog is never lost. Creates the data folder.
     pub fn update_sessions(&self, change: impl FnOnce(&mut Sessions)) -> Result<Sessions> {
         let _lock = self.lock()?;
-        let mut sessions = self.read_sessions()?;
+        let mut sessions = self.read_sessions_file()?;
         change(&mut sessions);
         self.write_sessions(&sessions)?;
         Ok(sessions)
     }
 
+    /// Writes the sessions file in plain text, even in an encrypted
+    /// journal: for `decrypt`, which folds the session records into it.
+    pub fn write_sessions_plain(&self, s: &Sessions) -> Result<()> {
+        self.replace_file(&self.sessions_path(), to_json(s)?.as_bytes())
+    }
+
     /// Replaces the sessions file. To change what is there, use
     /// [`Store::update_sessions`], which holds the lock.
     pub fn write_sessions(&self, s: &Sessions) -> Result<()> {
-        self.replace_file(&self.sessions_path(), to_json(s)?.as_bytes())
+        self.replace_sealed(&self.sessions_path(), to_json(s)?.as_bytes())
     }
 
     /// Saves (or replaces) the draft of a walk in progress.
     pub fn save_draft(&self, draft: &Draft) -> Result<PathBuf> {
         let path = self.drafts_dir().join(format!("{}.json", draft.id));
-        self.replace_file(&path, to_json(draft)?.as_bytes())?;
+        self.replace_sealed(&path, to_json(draft)?.as_bytes())?;
         Ok(path)
     }
 
@@ -764,11 +841,17 @@ impl Store {
         if matches!(fs::symlink_metadata(&path), Err(e) if e.kind() == io::ErrorKind::NotFound) {
             return Ok(None);
         }
-        read_limited(&path, MAX_ENTRY_BYTES, "crisis plan").map(Some)
+        let bytes = read_limited_bytes(&path, MAX_ENTRY_BYTES, "crisis plan")?;
+        let bytes = crate::crypt::open(&path, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot read the crisis plan {}: {e}", path.display()))?;
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("cannot read the crisis plan {}: it is not UTF-8 text", path.display()))
     }
 
     pub fn write_plan(&self, text: &str) -> Result<()> {
-        self.replace_file(&self.plan_path(), text.as_bytes())
+        let bytes = self.sealed_plan(text.as_bytes())?;
+        self.replace_file(&self.plan_path(), &bytes)
     }
 }
 
@@ -847,7 +930,7 @@ fn read_found_bytes(found: &Found) -> std::result::Result<Vec<u8>, String> {
     if bytes.len() as u64 > MAX_ENTRY_BYTES {
         return Err(limits::too_large(MAX_ENTRY_BYTES));
     }
-    Ok(bytes)
+    crate::crypt::open(&found.path, bytes)
 }
 
 /// What an entry file says of itself before its answers: when it was
@@ -997,7 +1080,7 @@ fn read_checked(path: &Path, max: u64) -> std::result::Result<Vec<u8>, String> {
     if bytes.len() as u64 > max {
         return Err(limits::too_large(max));
     }
-    Ok(bytes)
+    crate::crypt::open(path, bytes)
 }
 
 /// The folders in `dir`, by what the listing says (a link is followed).

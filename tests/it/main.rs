@@ -10,6 +10,7 @@ mod custom_pack;
 mod delete;
 mod due;
 mod editor;
+mod encryption;
 mod examples;
 mod export;
 mod faults;

@@ -56,6 +56,11 @@ impl Sandbox {
             .env("HOME", self.tmp.path())
             .env("TZ", "UTC")
             .env("NO_COLOR", "1")
+            // A journal key locked in a test takes milliseconds, not a
+            // second (read by debug builds only).
+            .env("MENTALOG_TEST_SCRYPT_LOG_N", "8")
+            .env_remove("MENTALOG_PASSPHRASE_FILE")
+            .env_remove("MENTALOG_IDENTITY_FILE")
             .env_remove("VISUAL")
             .env_remove("EDITOR");
         cmd

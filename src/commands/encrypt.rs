@@ -1,0 +1,289 @@
+//! `encrypt`, `decrypt` and `passphrase`: turning a journal's files sealed
+//! and back, one file at a time (each written atomically and read back
+//! before it takes the old one's place, so an interrupted run is finished
+//! by running it again), and changing the passphrase by locking the key
+//! anew (no entry is rewritten).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::{EncryptArgs, PassphraseArgs};
+use crate::context::Context;
+use crate::crypt::{self, Key};
+use crate::error::Error;
+use crate::prompt::{Ask, Got, PromptError, Prompter};
+use crate::store::sealed::{Direction, write_settings};
+use crate::store::{self, Store, create_private_dir_all};
+
+/// Said before anything changes, in a terminal and in a script alike.
+const WARNING: &str = "Your journal will be locked with a passphrase. Writing an entry never asks for it; reading them does (list, show, export). If you lose the passphrase, and the recovery copy of the key, no one can open your entries again: not you, not your therapist, not the makers of mentalog.";
+
+/// The first lines of a recovery copy.
+const RECOVERY_NOTE: &str = "mentalog recovery key. Anyone with this file can read your journal.
+Keep it somewhere safe and away from this computer (a USB stick in a drawer).
+To use it: mentalog --identity-file THIS-FILE list   (or: age -d -i THIS-FILE FILE)";
+
+pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
+    if ctx.store.encryption()?.is_some() {
+        // Encrypted already, or stopped half way: finish what is left.
+        ctx.unlock()?;
+        let key = unlocked(&ctx.store)?;
+        let changed = convert_all(&ctx.store, Direction::Seal, &key)?;
+        ctx.note(&if changed == 0 {
+            "Your journal is encrypted; every file was sealed already.".to_string()
+        } else {
+            format!("Finished encrypting your journal: {} more sealed.", files(changed))
+        });
+        return Ok(());
+    }
+    if let Some(path) = leftover_sealed(&ctx.store)? {
+        bail!(
+            "{} is sealed but this journal has no encryption settings: a 'mentalog decrypt' was stopped half way. Run 'mentalog decrypt' to finish it; nothing was changed",
+            path.display()
+        );
+    }
+    let interactive = ctx.interactive;
+    let p = &mut *ctx.prompter;
+    p.say(WARNING)?;
+    if interactive && !p.confirm("Lock your journal with a passphrase now?").map_err(cancelled)? {
+        ctx.note("Nothing was changed.");
+        return Ok(());
+    }
+    let passphrase = crate::unlock::new_passphrase(args.new_passphrase_file.as_deref(), p)?;
+    let plan_readable = if args.lock_plan {
+        false
+    } else if interactive {
+        p.say("Your crisis plan can stay readable without the passphrase, so that it is there at the worst moment, when a passphrase is hard to type. Only the plan stays readable; your entries are locked.")?;
+        p.confirm("Keep your crisis plan readable without the passphrase? (recommended)")
+            .map_err(cancelled)?
+    } else {
+        true
+    };
+    let recovery = match &args.recovery_file {
+        Some(path) => Some(path.clone()),
+        None if interactive => ask_recovery(p)?,
+        None => None,
+    };
+
+    // From here on things change: the key, then the recovery copy, then
+    // the settings that make every later write sealed, then the files.
+    let root = ctx.store.root().to_path_buf();
+    create_private_dir_all(&root.join("tmp"))?;
+    let key = Key::generate()?;
+    let locked = key.lock(&passphrase)?;
+    store::write_replace_checked(&root.join("tmp"), &ctx.store.key_path(), &locked, &|back| {
+        Key::unlock(back, &passphrase)
+            .map(drop)
+            .map_err(|e| anyhow::anyhow!("the key written does not open with the passphrase: {e}"))
+    })?;
+    if let Some(path) = &recovery {
+        store::write_new(path, key.recovery_text(RECOVERY_NOTE).as_bytes()).with_context(|| {
+            format!("cannot write the recovery copy {}; nothing of your journal was changed (run 'mentalog encrypt' again with another file)", path.display())
+        })?;
+    }
+    write_settings(&root, &key.public(), plan_readable)?;
+    let store = Store::new(&root);
+    let changed = convert_all(&store, Direction::Seal, &key)?;
+    crypt::register(&root, key);
+    if let Some(path) = &recovery {
+        ctx.note(&format!(
+            "Wrote a recovery copy of your key to {}. Anyone with it can read your journal: keep it safe, away from this computer.",
+            crate::text::one_line(&path.display().to_string())
+        ));
+    }
+    ctx.note(&format!(
+        "Your journal is encrypted ({} sealed). Writing never asks for the passphrase; reading does.{}",
+        files(changed),
+        if plan_readable {
+            " Your crisis plan stays readable."
+        } else {
+            ""
+        }
+    ));
+    Ok(())
+}
+
+pub fn decrypt(ctx: &mut Context) -> Result<()> {
+    let root = ctx.store.root().to_path_buf();
+    let key = if ctx.store.encryption()?.is_some() {
+        ctx.unlock()?;
+        unlocked(&ctx.store)?
+    } else if leftover_sealed(&ctx.store)?.is_some() {
+        // A decrypt stopped after the settings went: the key is still there.
+        let prompter = asker(ctx.interactive, &mut ctx.prompter);
+        std::sync::Arc::new(crate::unlock::open_key_unchecked(
+            &ctx.store, &ctx.keys, prompter,
+        )?)
+    } else {
+        let had_key = ctx.store.key_path().exists();
+        remove_if_there(&ctx.store.key_path())?;
+        ctx.note(if had_key {
+            "Your journal is not encrypted; the key left by an unfinished 'mentalog encrypt' was removed."
+        } else {
+            "Your journal is not encrypted; nothing was changed."
+        });
+        return Ok(());
+    };
+    let mut changed = convert_all(&ctx.store, Direction::Open, &key)?;
+    fold_session_records(&ctx.store)?;
+    remove_if_there(&ctx.store.encryption_path())?;
+    // Anything written sealed while this ran (a 'new' at the same time).
+    changed += convert_all(&Store::new(&root), Direction::Open, &key)?;
+    remove_if_there(&ctx.store.key_path())?;
+    ctx.note(&format!(
+        "Your journal is no longer encrypted ({} turned back into plain files). Its files are private to your user account, as before.",
+        files(changed)
+    ));
+    Ok(())
+}
+
+pub fn passphrase(ctx: &mut Context, args: &PassphraseArgs) -> Result<()> {
+    if ctx.store.encryption()?.is_none() {
+        return Err(Error::Usage(
+            "this journal is not encrypted, so it has no passphrase; to lock it with one, run: mentalog encrypt".into(),
+        )
+        .into());
+    }
+    let prompter = asker(ctx.interactive, &mut ctx.prompter);
+    let key = crate::unlock::open_key(&ctx.store, &ctx.keys, prompter)?;
+    let new = crate::unlock::new_passphrase(args.new_passphrase_file.as_deref(), &mut *ctx.prompter)?;
+    let locked = key.lock(&new)?;
+    create_private_dir_all(&ctx.store.tmp_dir())?;
+    store::write_replace_checked(&ctx.store.tmp_dir(), &ctx.store.key_path(), &locked, &|back| {
+        Key::unlock(back, &new)
+            .map(drop)
+            .map_err(|e| anyhow::anyhow!("the key written does not open with the new passphrase: {e}"))
+    })?;
+    ctx.note("Changed your passphrase. Your entries were not rewritten: only the key is locked anew. A recovery copy made earlier still opens them.");
+    Ok(())
+}
+
+/// Turns every private file of `store` the given way, under the journal's
+/// lock; returns how many were changed. A file that cannot be turned is
+/// named and left as it is, and the command fails after the rest.
+fn convert_all(store: &Store, direction: Direction, key: &Key) -> Result<usize> {
+    let _lock = store.lock()?;
+    let plan = store.plan_path();
+    let keep_plan = direction == Direction::Seal && store.plan_readable();
+    let mut changed = 0;
+    let mut failed = 0;
+    for path in store.private_files()? {
+        if keep_plan && path == plan {
+            continue;
+        }
+        match store.convert(&path, direction, key) {
+            Ok(true) => changed += 1,
+            Ok(false) => {}
+            Err(e) => {
+                eprintln!("mentalog: {}", crate::text::Shown(&format!("{e:#}")));
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        bail!(
+            "{} could not be converted (named above, and left as they are); run the command again once they are fixed",
+            files(failed)
+        );
+    }
+    Ok(changed)
+}
+
+/// A sealed file in a journal with no encryption settings, if there is one.
+fn leftover_sealed(store: &Store) -> Result<Option<PathBuf>> {
+    for path in store.private_files()? {
+        let head = store::read_limited_bytes(&path, store::MAX_DRAFT_BYTES, "file")
+            .map(|b| crypt::is_sealed(&b))
+            .unwrap_or(false);
+        if head {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// Session records kept one per event become the one sessions file again.
+fn fold_session_records(store: &Store) -> Result<()> {
+    let dir = store.session_records_dir();
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let sessions = store.read_sessions()?;
+    store.write_sessions_plain(&sessions)?;
+    for item in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = item?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            remove_if_there(&path)?;
+        }
+    }
+    let _ = std::fs::remove_dir(&dir);
+    Ok(())
+}
+
+/// The prompter, when there is a terminal to ask in.
+fn asker(interactive: bool, p: &mut Box<dyn Prompter>) -> Option<&mut dyn Prompter> {
+    if interactive { Some(p.as_mut()) } else { None }
+}
+
+fn unlocked(store: &Store) -> Result<std::sync::Arc<Key>> {
+    crypt::unlocked(store.root()).context("the journal's key is not unlocked")
+}
+
+fn remove_if_there(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => {
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::File::open(dir).and_then(|d| d.sync_all());
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
+    }
+}
+
+fn ask_recovery(p: &mut dyn Prompter) -> Result<Option<PathBuf>> {
+    p.say("A recovery copy of your key opens your journal if the passphrase is ever forgotten. Anyone who finds it can read your entries, so keep it away from this computer.")?;
+    if !p
+        .confirm("Write a recovery copy to a file?")
+        .map_err(cancelled)?
+    {
+        return Ok(None);
+    }
+    let not_there = |s: &str| -> std::result::Result<(), String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(());
+        }
+        if Path::new(s).exists() {
+            return Err("Something is already there; choose a new file name.".into());
+        }
+        Ok(())
+    };
+    match p
+        .input(
+            &Ask::new("Where should it go? (a new file, for example on a USB stick; Enter for none)"),
+            &not_there,
+        )
+        .map_err(cancelled)?
+    {
+        Got::Answer(s) if !s.trim().is_empty() => Ok(Some(PathBuf::from(s.trim()))),
+        _ => Ok(None),
+    }
+}
+
+fn cancelled(e: PromptError) -> anyhow::Error {
+    match e {
+        PromptError::Interrupted => Error::Cancelled("Cancelled; nothing was changed.".into()).into(),
+        other => other.into(),
+    }
+}
+
+fn files(n: usize) -> String {
+    if n == 1 {
+        "1 file".into()
+    } else {
+        format!("{n} files")
+    }
+}
