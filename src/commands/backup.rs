@@ -63,10 +63,13 @@ pub fn run(ctx: &mut Context, args: &BackupArgs) -> Result<()> {
         plural(others, "other file", "other files"),
         plural(sources.len(), "file", "files"),
     ));
-    ctx.note(
+    ctx.note(if ctx.store.is_encrypted() {
+        "Your entries in the archive stay encrypted: it opens only with your passphrase \
+         (or your recovery copy). Remember it when you delete entries later."
+    } else {
         "The archive holds your journal in plain text: keep it somewhere private, \
-         and remember it when you delete entries later.",
-    );
+         and remember it when you delete entries later."
+    });
     Ok(())
 }
 

@@ -58,6 +58,8 @@ fn reads_sealed(ctx: &Context, command: &Command) -> bool {
         | Command::Share(_)
         | Command::Unshare(_)
         | Command::Session(SessionCommand::List { .. }) => true,
+        // A merge reads this journal's entries to add only those it lacks.
+        Command::Restore(args) => args.merge,
         // A batch unlocks each journal itself, with the one passphrase file.
         Command::Export(args) => !args.batch,
         Command::Plan(_) | Command::Setup(_) => !ctx.store.plan_readable(),

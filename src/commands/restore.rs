@@ -41,9 +41,22 @@ pub fn run(ctx: &mut Context, args: &RestoreArgs) -> Result<()> {
     let data = ctx.store.root().to_path_buf();
     // First the whole archive, writing nothing: a bad member anywhere stops
     // the restore before any file is made.
+    // A member of an encrypted journal's archive opens with this journal's
+    // key only when it is the same journal's (unlocked before this ran).
+    let opened = |listed: &archive::Listed, bytes: &[u8]| -> Vec<u8> {
+        let dest = data.join(listed.path.strip_prefix("data/").unwrap_or(&listed.path));
+        crate::crypt::open(&dest, bytes.to_vec()).unwrap_or_default()
+    };
     archive::read(archive::open(file)?, file, |listed, kind, bytes| {
         if merge && kind == Kind::Entry {
-            parse_entry(bytes).map_err(|why| {
+            if crate::crypt::is_sealed(bytes) && opened(listed, bytes).is_empty() {
+                return Err(anyhow!(
+                    "archive {}: member {ROOT}/{}: it is encrypted with another journal's key, or this journal is not encrypted; nothing was restored (restore the archive into an empty folder instead, or decrypt that journal before backing it up)",
+                    file.display(),
+                    listed.path
+                ));
+            }
+            parse_entry(&opened(listed, bytes)).map_err(|why| {
                 anyhow!(
                     "archive {}: member {ROOT}/{}: it is not an entry mentalog can read ({why}); nothing was restored",
                     file.display(),
@@ -93,7 +106,7 @@ pub fn run(ctx: &mut Context, args: &RestoreArgs) -> Result<()> {
         let here = fs::symlink_metadata(&dest).is_ok()
             || (merge
                 && kind == Kind::Entry
-                && parse_entry(bytes).is_ok_and(|e| ids.contains(&e.id)));
+                && parse_entry(&opened(listed, bytes)).is_ok_and(|e| ids.contains(&e.id)));
         if here {
             counts.here[slot(kind)] += 1;
             return Ok(());
@@ -101,7 +114,13 @@ pub fn run(ctx: &mut Context, args: &RestoreArgs) -> Result<()> {
         if let Some(dir) = dest.parent() {
             create_private_dir_all(dir)?;
         }
-        write_new(&dest, bytes)?;
+        // Merged into an encrypted journal, a plain entry is sealed as it lands.
+        let bytes = if merge {
+            ctx.store.sealed_for_writing(bytes)?
+        } else {
+            std::borrow::Cow::Borrowed(bytes)
+        };
+        write_new(&dest, &bytes)?;
         counts.written[slot(kind)] += 1;
         Ok(())
     })

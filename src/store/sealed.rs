@@ -86,6 +86,15 @@ impl Store {
         })
     }
 
+    /// `bytes` sealed when this journal is encrypted and they are not yet.
+    pub fn sealed_for_writing<'a>(&self, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>> {
+        if crypt::is_sealed(bytes) {
+            Ok(std::borrow::Cow::Borrowed(bytes))
+        } else {
+            self.sealed(bytes)
+        }
+    }
+
     /// The plan as it is to be written (kept readable when chosen).
     pub(super) fn sealed_plan<'a>(&self, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>> {
         match self.encryption()? {
