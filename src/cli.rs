@@ -81,12 +81,22 @@ pub struct Cli {
 
     /// An encrypted journal's passphrase, read from the first line of this file
     /// instead of asked (for scripts; never give it as an argument) [env: MENTALOG_PASSPHRASE_FILE]
-    #[arg(long, global = true, help_heading = "Global options", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     pub passphrase_file: Option<PathBuf>,
 
     /// Open an encrypted journal with its recovery copy of the key instead of
     /// the passphrase [env: MENTALOG_IDENTITY_FILE]
-    #[arg(long, global = true, help_heading = "Global options", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     pub identity_file: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -319,7 +329,7 @@ pub struct ForgetArgs {
     pub confirm: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct EncryptArgs {
     /// The new passphrase, read from the first line of this file instead of asked twice
     #[arg(long, value_name = "FILE")]

@@ -33,7 +33,9 @@ static KEYRING: RwLock<Vec<(PathBuf, Arc<Key>)>> = RwLock::new(Vec::new());
 
 /// Keeps `key` for the files under `root` for as long as the process runs.
 pub fn register(root: &Path, key: Key) {
-    let mut ring = KEYRING.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut ring = KEYRING
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     ring.retain(|(r, _)| r != root);
     ring.push((root.to_path_buf(), Arc::new(key)));
 }
@@ -49,7 +51,9 @@ pub fn unlocked(root: &Path) -> Option<Arc<Key>> {
 }
 
 fn key_for(path: &Path) -> Option<Arc<Key>> {
-    let ring = KEYRING.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let ring = KEYRING
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     ring.iter()
         .filter(|(root, _)| path.starts_with(root))
         .max_by_key(|(root, _)| root.as_os_str().len())
@@ -257,9 +261,14 @@ mod imp {
         Ok(out)
     }
 
-    pub fn unlock(locked: &[u8], passphrase: &Secret) -> std::result::Result<Identity, UnlockError> {
+    pub fn unlock(
+        locked: &[u8],
+        passphrase: &Secret,
+    ) -> std::result::Result<Identity, UnlockError> {
         let damaged = |e: &dyn std::fmt::Display| {
-            UnlockError::Other(format!("the key file is damaged ({e}); use your recovery copy with --identity-file"))
+            UnlockError::Other(format!(
+                "the key file is damaged ({e}); use your recovery copy with --identity-file"
+            ))
         };
         let decryptor = age::Decryptor::new_buffered(locked).map_err(|e| damaged(&e))?;
         if !decryptor.is_scrypt() {
@@ -432,12 +441,21 @@ mod tests {
         assert!(other.open(&sealed).is_err());
         // Through the keyring: only under the folder the key was given for.
         let root = Path::new("/journal-a-for-this-test");
-        assert_eq!(open(&root.join("entries/x.json"), sealed.clone()), Err(LOCKED.to_string()));
+        assert_eq!(
+            open(&root.join("entries/x.json"), sealed.clone()),
+            Err(LOCKED.to_string())
+        );
         register(root, key);
-        assert_eq!(open(&root.join("entries/x.json"), sealed.clone()).unwrap(), b"{\"x\":1}\n");
+        assert_eq!(
+            open(&root.join("entries/x.json"), sealed.clone()).unwrap(),
+            b"{\"x\":1}\n"
+        );
         assert!(open(Path::new("/journal-b-for-this-test/x.json"), sealed).is_err());
         // Plain bytes pass as they are.
-        assert_eq!(open(Path::new("/any"), b"plain".to_vec()).unwrap(), b"plain");
+        assert_eq!(
+            open(Path::new("/any"), b"plain".to_vec()).unwrap(),
+            b"plain"
+        );
     }
 
     #[test]
@@ -446,7 +464,8 @@ mod tests {
         let locked_with = |p: &str| {
             let mut r = age::scrypt::Recipient::new(imp::secret(p.to_string()));
             r.set_work_factor(4);
-            let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient)).unwrap();
+            let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+                .unwrap();
             let mut out = Vec::new();
             let mut w = enc.wrap_output(&mut out).unwrap();
             std::io::Write::write_all(&mut w, imp::identity_text(&key.0).as_bytes()).unwrap();
@@ -470,7 +489,9 @@ mod tests {
     fn a_recovery_copy_gives_the_same_key() {
         let key = Key::generate().unwrap();
         let text = key.recovery_text("anyone with this file\ncan read the journal");
-        assert!(text.starts_with("# anyone with this file\n# can read the journal\nAGE-SECRET-KEY-1"));
+        assert!(
+            text.starts_with("# anyone with this file\n# can read the journal\nAGE-SECRET-KEY-1")
+        );
         let back = Key::from_recovery_text(&text).unwrap();
         assert_eq!(back.public().to_text(), key.public().to_text());
         assert!(Key::from_recovery_text("# nothing\n").is_err());

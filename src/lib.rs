@@ -12,6 +12,7 @@ pub mod config_edit;
 pub mod context;
 pub mod crypt;
 pub mod draft;
+pub mod encryption;
 pub mod entry;
 pub mod error;
 pub mod filter;

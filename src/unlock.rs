@@ -99,12 +99,8 @@ pub fn open_key_unchecked(
 ) -> Result<Key> {
     let key = if let Some(file) = &sources.identity_file {
         let text = crate::store::read_limited(file, MAX_SECRET_BYTES, "recovery copy of the key")?;
-        Key::from_recovery_text(&text).map_err(|e| {
-            Error::Usage(format!(
-                "--identity-file {}: {e}",
-                file.display()
-            ))
-        })?
+        Key::from_recovery_text(&text)
+            .map_err(|e| Error::Usage(format!("--identity-file {}: {e}", file.display())))?
     } else {
         let locked = crate::store::read_limited_bytes(&store.key_path(), MAX_SECRET_BYTES, "key file")
             .context("this journal is encrypted but its key cannot be read; use your recovery copy with --identity-file")?;
@@ -124,8 +120,7 @@ pub fn open_key_unchecked(
 /// the key unlocked for this process when it opens it. For a question
 /// that offers to unlock (a locked draft), never requires it.
 pub fn try_passphrase(store: &Store, typed: String) -> Result<bool> {
-    let locked =
-        crate::store::read_limited_bytes(&store.key_path(), MAX_SECRET_BYTES, "key file")?;
+    let locked = crate::store::read_limited_bytes(&store.key_path(), MAX_SECRET_BYTES, "key file")?;
     match Key::unlock(&locked, &Passphrase::new(typed)) {
         Ok(key) => {
             crypt::register(store.root(), key);
@@ -187,9 +182,8 @@ pub fn new_passphrase(file: Option<&Path>, p: &mut dyn Prompter) -> Result<Passp
         )
         .into()
     };
-    let cancelled = || -> anyhow::Error {
-        Error::Cancelled("Cancelled; nothing was changed.".into()).into()
-    };
+    let cancelled =
+        || -> anyhow::Error { Error::Cancelled("Cancelled; nothing was changed.".into()).into() };
     loop {
         let first = match p.password("A new passphrase") {
             Ok(t) => t,

@@ -8,7 +8,6 @@ mod completions;
 mod dates;
 mod delete;
 mod due;
-mod encrypt;
 mod export;
 mod forget;
 mod import;
@@ -84,9 +83,9 @@ pub fn dispatch(ctx: &mut Context, command: &Command) -> Result<()> {
         Command::Backup(args) => backup::run(ctx, args),
         Command::Restore(args) => restore::run(ctx, args),
         Command::Forget(args) => forget::run(ctx, args),
-        Command::Encrypt(args) => encrypt::encrypt(ctx, args),
-        Command::Decrypt => encrypt::decrypt(ctx),
-        Command::Passphrase(args) => encrypt::passphrase(ctx, args),
+        Command::Encrypt(args) => crate::encryption::encrypt(ctx, args),
+        Command::Decrypt => crate::encryption::decrypt(ctx),
+        Command::Passphrase(args) => crate::encryption::passphrase(ctx, args),
         Command::Import(command) => import::run(ctx, command),
         Command::Session(command) => session::run(ctx, command),
         Command::Share(arg) => share::run(ctx, &arg.id, true),

@@ -601,7 +601,10 @@ fn offer_unlock(
     } else {
         format!("{} unfinished entries", locked.len())
     };
-    let last = saved.last().map(|t| format!(", last saved {t}")).unwrap_or_default();
+    let last = saved
+        .last()
+        .map(|t| format!(", last saved {t}"))
+        .unwrap_or_default();
     p.say(&format!(
         "You have {what}{last}. It is locked with your passphrase. To carry on with it, type your passphrase; to start a new entry, just press Enter (the unfinished one is kept)."
     ))?;

@@ -163,6 +163,9 @@ fn interactive(ctx: &mut Context, parts: &[SetupPart], whole: bool) -> Result<()
             SetupPart::Due => ask_due(ctx)?,
         }
     }
+    if whole {
+        offer_encryption(ctx)?;
+    }
     let lines = recap(ctx, parts);
     let p = ctx.prompter.as_mut();
     heading(p, "What is set up now")?;
@@ -189,6 +192,21 @@ fn write_config(ctx: &mut Context, change: impl FnOnce(&mut DocumentMut)) -> Res
     })?;
     ctx.config = Config::load(&ctx.paths.config);
     Ok(())
+}
+
+/// The whole setup offers to lock the journal with a passphrase (domain
+/// §7), unless it is locked already; `encrypt` then asks the rest.
+fn offer_encryption(ctx: &mut Context) -> Result<()> {
+    if ctx.store.is_encrypted() {
+        return Ok(());
+    }
+    let p = ctx.prompter.as_mut();
+    heading(p, "A passphrase for your journal")?;
+    say(
+        p,
+        "If someone else could open this computer, your journal can be locked with a passphrase. You can also do it later with: mentalog encrypt",
+    )?;
+    crate::encryption::encrypt(ctx, &crate::cli::EncryptArgs::default())
 }
 
 fn ask_plan(ctx: &mut Context) -> Result<()> {

@@ -552,27 +552,6 @@ impl Prompter for TerminalPrompter {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::window;
-
-    #[test]
-    fn a_long_list_shows_a_window_that_follows_the_current_item() {
-        let blocks: Vec<Vec<String>> = (0..16).map(|i| vec![i.to_string()]).collect();
-        let mut top = 0;
-        assert_eq!(window(&blocks, 0, &mut top, 20), (0, 16));
-        assert_eq!(window(&blocks, 0, &mut top, 5), (0, 5));
-        assert_eq!(window(&blocks, 7, &mut top, 5), (3, 8));
-        assert_eq!(
-            window(&blocks, 4, &mut top, 5),
-            (3, 8),
-            "stays while in view"
-        );
-        assert_eq!(window(&blocks, 1, &mut top, 5), (1, 6));
-        assert_eq!(window(&blocks, 15, &mut top, 5), (11, 16));
-    }
-}
-
 /// A passphrase typed at `term`, shown as nothing; Ctrl-C is [`PromptError::Interrupted`].
 pub(super) fn read_password(term: &Term, prompt: &str) -> Result<String, PromptError> {
     let raw = signal::RawRead::start();
@@ -591,5 +570,26 @@ pub(super) fn read_password(term: &Term, prompt: &str) -> Result<String, PromptE
             Err(PromptError::Interrupted)
         }
         Err(dialoguer::Error::IO(e)) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn a_long_list_shows_a_window_that_follows_the_current_item() {
+        let blocks: Vec<Vec<String>> = (0..16).map(|i| vec![i.to_string()]).collect();
+        let mut top = 0;
+        assert_eq!(window(&blocks, 0, &mut top, 20), (0, 16));
+        assert_eq!(window(&blocks, 0, &mut top, 5), (0, 5));
+        assert_eq!(window(&blocks, 7, &mut top, 5), (3, 8));
+        assert_eq!(
+            window(&blocks, 4, &mut top, 5),
+            (3, 8),
+            "stays while in view"
+        );
+        assert_eq!(window(&blocks, 1, &mut top, 5), (1, 6));
+        assert_eq!(window(&blocks, 15, &mut top, 5), (11, 16));
     }
 }

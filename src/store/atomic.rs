@@ -74,6 +74,9 @@ pub fn write_replace_via(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<()
     write(Some(tmp_dir), path, bytes, true, None)
 }
 
+/// What [`write_replace_checked`] runs on the bytes read back.
+type Check<'a> = &'a dyn Fn(&[u8]) -> Result<()>;
+
 /// Like [`write_replace_via`], and `check` is given the temp file's bytes
 /// as read back from disk before they take `path`'s name: the old file is
 /// never replaced by anything that does not read back right.
@@ -154,7 +157,7 @@ fn write(
     path: &Path,
     bytes: &[u8],
     replace: bool,
-    check: Option<&dyn Fn(&[u8]) -> Result<()>>,
+    check: Option<Check>,
 ) -> Result<()> {
     let dir = path
         .parent()

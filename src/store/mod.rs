@@ -708,7 +708,11 @@ impl Store {
     /// journal it is a sealed record of its own (nothing is read, so no
     /// passphrase is needed); otherwise the sessions file is changed under
     /// the lock. Creates the data folder.
-    pub fn record_session(&self, event: sessions::Event, now: chrono::DateTime<chrono::FixedOffset>) -> Result<()> {
+    pub fn record_session(
+        &self,
+        event: sessions::Event,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<()> {
         if self.encryption()?.is_none() {
             return self.update_sessions(|s| s.apply(event)).map(drop);
         }
@@ -745,7 +749,12 @@ impl Store {
         for Found { path, .. } in records {
             let record: sessions::Record = read_checked(&path, MAX_ENTRY_BYTES)
                 .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-                .map_err(|e| anyhow::anyhow!("cannot read the session record {}: {e}; it was left as it is", path.display()))?;
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "cannot read the session record {}: {e}; it was left as it is",
+                        path.display()
+                    )
+                })?;
             if record.schema > sessions::SCHEMA_VERSION {
                 anyhow::bail!(
                     "{} was written by a newer mentalog; update mentalog to read it",
@@ -844,9 +853,12 @@ impl Store {
         let bytes = read_limited_bytes(&path, MAX_ENTRY_BYTES, "crisis plan")?;
         let bytes = crate::crypt::open(&path, bytes)
             .map_err(|e| anyhow::anyhow!("cannot read the crisis plan {}: {e}", path.display()))?;
-        String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| anyhow::anyhow!("cannot read the crisis plan {}: it is not UTF-8 text", path.display()))
+        String::from_utf8(bytes).map(Some).map_err(|_| {
+            anyhow::anyhow!(
+                "cannot read the crisis plan {}: it is not UTF-8 text",
+                path.display()
+            )
+        })
     }
 
     pub fn write_plan(&self, text: &str) -> Result<()> {

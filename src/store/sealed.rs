@@ -132,7 +132,10 @@ impl Store {
         let bytes = read_limited_bytes(path, MAX_DRAFT_BYTES, "file")?;
         let plain = match (crypt::is_sealed(&bytes), direction) {
             (true, Direction::Seal) | (false, Direction::Open) => return Ok(false),
-            (true, Direction::Open) => key.open(&bytes).map_err(anyhow::Error::msg).with_context(fail)?,
+            (true, Direction::Open) => key
+                .open(&bytes)
+                .map_err(anyhow::Error::msg)
+                .with_context(fail)?,
             (false, Direction::Seal) => bytes,
         };
         let new = match direction {
@@ -181,7 +184,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<()> {
     let read = match fs::read_dir(dir) {
         Ok(r) => r,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read the folder {}", dir.display())),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read the folder {}", dir.display()));
+        }
     };
     let mut items: Vec<_> = read.flatten().collect();
     items.sort_by_key(fs::DirEntry::file_name);
@@ -207,5 +212,9 @@ pub fn write_settings(root: &Path, public: &PublicKey, plan_readable: bool) -> R
     };
     let mut json = serde_json::to_string_pretty(&settings)?;
     json.push('\n');
-    super::write_replace_via(&root.join("tmp"), &root.join("encryption.json"), json.as_bytes())
+    super::write_replace_via(
+        &root.join("tmp"),
+        &root.join("encryption.json"),
+        json.as_bytes(),
+    )
 }

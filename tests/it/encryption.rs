@@ -51,11 +51,19 @@ fn full_journal(sb: &Sandbox) -> String {
     let id = id_of(&shared);
     sb.assert_cmd()
         .args(["reflect", &id, "--answers", "-"])
-        .write_stdin(json!({"reflect.now": format!("Later {MARKER}"), "reflect.distress": 2}).to_string())
+        .write_stdin(
+            json!({"reflect.now": format!("Later {MARKER}"), "reflect.distress": 2}).to_string(),
+        )
         .assert()
         .success();
-    sb.assert_cmd().args(["session", "add", "2026-11-10"]).assert().success();
-    sb.assert_cmd().args(["session", "next", "2026-12-01"]).assert().success();
+    sb.assert_cmd()
+        .args(["session", "add", "2026-11-10"])
+        .assert()
+        .success();
+    sb.assert_cmd()
+        .args(["session", "next", "2026-12-01"])
+        .assert()
+        .success();
     sb.write_plan(&format!("# My plan\nCall {MARKER} first.\n"));
     // A draft holding the same answers as the entry.
     let entry = read_json(&shared);
@@ -71,7 +79,8 @@ fn full_journal(sb: &Sandbox) -> String {
     });
     std::fs::create_dir_all(sb.data().join("drafts")).unwrap();
     std::fs::write(
-        sb.data().join("drafts/0b7c2d1e-5f00-4000-8000-000000000001.json"),
+        sb.data()
+            .join("drafts/0b7c2d1e-5f00-4000-8000-000000000001.json"),
         serde_json::to_string_pretty(&draft).unwrap(),
     )
     .unwrap();
@@ -87,7 +96,11 @@ fn encrypt(sb: &Sandbox, extra: &[&str]) -> std::process::Output {
         .args(extra)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -116,22 +129,43 @@ fn encrypt_seals_every_kind_of_file_and_decrypt_gives_back_the_same_bytes() {
     assert!(plain_with_marker.len() >= 5, "{plain_with_marker:?}");
 
     encrypt(&sb, &["--lock-plan"]);
-    let found: Vec<_> = all_files(&sb.data()).into_iter().filter(|p| holds_marker(p)).collect();
-    assert!(found.is_empty(), "the marker is still readable in {found:?}");
-    for kind in ["entries", "drafts", "sessions.json", "plan.md", ".reflections"] {
+    let found: Vec<_> = all_files(&sb.data())
+        .into_iter()
+        .filter(|p| holds_marker(p))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "the marker is still readable in {found:?}"
+    );
+    for kind in [
+        "entries",
+        "drafts",
+        "sessions.json",
+        "plan.md",
+        ".reflections",
+    ] {
         let sealed = all_files(&sb.data()).into_iter().any(|p| {
             p.to_string_lossy().contains(kind)
-                && std::fs::read(&p).unwrap().starts_with(b"age-encryption.org/v1\n")
+                && std::fs::read(&p)
+                    .unwrap()
+                    .starts_with(b"age-encryption.org/v1\n")
         });
         assert!(sealed, "no sealed file of kind {kind}");
     }
 
     // Read back with the passphrase: every kind.
     let show = with_pass(&sb, &["show", &id]);
-    assert!(show.status.success(), "{}", String::from_utf8_lossy(&show.stderr));
+    assert!(
+        show.status.success(),
+        "{}",
+        String::from_utf8_lossy(&show.stderr)
+    );
     let shown = String::from_utf8_lossy(&show.stdout);
     assert!(shown.contains(MARKER), "{shown}");
-    assert!(shown.contains(&format!("Later {MARKER}")), "the reflection: {shown}");
+    assert!(
+        shown.contains(&format!("Later {MARKER}")),
+        "the reflection: {shown}"
+    );
     let sessions = with_pass(&sb, &["session", "list", "--json"]);
     let listing: Value = serde_json::from_slice(&sessions.stdout).unwrap();
     assert_eq!(listing["held"], json!(["2026-11-10"]));
@@ -139,11 +173,19 @@ fn encrypt_seals_every_kind_of_file_and_decrypt_gives_back_the_same_bytes() {
     let plan = with_pass(&sb, &["plan"]);
     assert!(String::from_utf8_lossy(&plan.stdout).contains(MARKER));
     let export = with_pass(&sb, &["export", "--since", "all", "--format", "json"]);
-    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
     assert!(String::from_utf8_lossy(&export.stdout).contains(MARKER));
 
     let out = with_pass(&sb, &["decrypt"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let after = snapshot(&sb.data());
     for (path, bytes) in &before {
         assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
@@ -161,9 +203,16 @@ fn a_locked_journal_is_written_without_the_passphrase_and_read_with_it() {
 
     // Writing asks nothing: an entry, a session, the plan stays readable.
     let path = sb.add(&with_marker(true));
-    assert!(std::fs::read(&path).unwrap().starts_with(b"age-encryption.org/v1\n"));
+    assert!(
+        std::fs::read(&path)
+            .unwrap()
+            .starts_with(b"age-encryption.org/v1\n")
+    );
     assert!(!holds_marker(&path));
-    sb.assert_cmd().args(["session", "add", "2026-11-20"]).assert().success();
+    sb.assert_cmd()
+        .args(["session", "add", "2026-11-20"])
+        .assert()
+        .success();
     sb.write_plan("# Plan\nBreathe, then call Sam.\n");
     sb.assert_cmd()
         .args(["plan"])
@@ -184,9 +233,17 @@ fn a_locked_journal_is_written_without_the_passphrase_and_read_with_it() {
         .env("MENTALOG_PASSPHRASE_FILE", &pass)
         .output()
         .unwrap();
-    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    assert!(
+        list.status.success(),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
     let listed: Value = serde_json::from_slice(&list.stdout).unwrap();
-    assert_eq!(listed["entries"].as_array().map(Vec::len), Some(2), "{listed}");
+    assert_eq!(
+        listed["entries"].as_array().map(Vec::len),
+        Some(2),
+        "{listed}"
+    );
     let sessions = with_pass(&sb, &["session", "list", "--json"]);
     let listing: Value = serde_json::from_slice(&sessions.stdout).unwrap();
     assert_eq!(listing["held"], json!(["2026-11-20"]));
@@ -195,7 +252,11 @@ fn a_locked_journal_is_written_without_the_passphrase_and_read_with_it() {
     assert!(with_pass(&sb, &["decrypt"]).status.success());
     assert!(!sb.data().join("sessions").exists());
     let listing: Value = serde_json::from_slice(
-        &sb.cmd().args(["session", "list", "--json"]).output().unwrap().stdout,
+        &sb.cmd()
+            .args(["session", "list", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
     )
     .unwrap();
     assert_eq!(listing["held"], json!(["2026-11-20"]));
@@ -220,7 +281,9 @@ fn a_wrong_passphrase_changes_nothing_in_any_reading_command() {
         vec!["list", "--contains", "lunch"],
         vec!["show", &id],
         vec!["export", "--since", "all"],
-        vec!["export", "--since", "all", "--format", "json", "--out", &out_s],
+        vec![
+            "export", "--since", "all", "--format", "json", "--out", &out_s,
+        ],
         vec!["plan"],
         vec!["check"],
         vec!["reflect", &id, "--answers", "-"],
@@ -244,15 +307,31 @@ fn a_wrong_passphrase_changes_nothing_in_any_reading_command() {
         let err = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(1), "{args:?}: {err}");
         assert!(err.contains("passphrase does not open"), "{args:?}: {err}");
-        assert!(!err.contains(MARKER) && !err.contains(&id), "{args:?} names the journal: {err}");
-        assert!(run.stdout.is_empty(), "{args:?} printed {:?}", String::from_utf8_lossy(&run.stdout));
+        assert!(
+            !err.contains(MARKER) && !err.contains(&id),
+            "{args:?} names the journal: {err}"
+        );
+        assert!(
+            run.stdout.is_empty(),
+            "{args:?} printed {:?}",
+            String::from_utf8_lossy(&run.stdout)
+        );
         assert_eq!(snapshot(&sb.data()), before, "{args:?} changed the journal");
         assert!(!out.exists(), "{args:?} wrote a summary");
     }
     // A batch reports the journal it cannot unlock as a failure.
     let run = sb
         .cmd()
-        .args(["export", "--batch", "--by", "all", "--dir", &data_s, "--out-dir", &batch_s])
+        .args([
+            "export",
+            "--batch",
+            "--by",
+            "all",
+            "--dir",
+            &data_s,
+            "--out-dir",
+            &batch_s,
+        ])
         .arg("--passphrase-file")
         .arg(&wrong)
         .output()
@@ -261,7 +340,11 @@ fn a_wrong_passphrase_changes_nothing_in_any_reading_command() {
     assert_ne!(run.status.code(), Some(0), "{manifest}");
     assert!(manifest.contains("\"failed\""), "{manifest}");
     assert!(!manifest.contains(MARKER), "{manifest}");
-    assert_eq!(snapshot(&sb.data()), before, "the batch changed the journal");
+    assert_eq!(
+        snapshot(&sb.data()),
+        before,
+        "the batch changed the journal"
+    );
 }
 
 #[test]
@@ -289,9 +372,20 @@ fn a_batch_unlocks_each_journal_with_the_one_passphrase_file() {
         ],
     );
     let manifest = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{manifest}\n{}", String::from_utf8_lossy(&run.stderr));
-    assert_eq!(manifest.matches("\"written\"").count() + manifest.matches("\"unchanged\"").count(), 2, "{manifest}");
-    let summaries: Vec<_> = all_files(&out).into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
+    assert!(
+        run.status.success(),
+        "{manifest}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        manifest.matches("\"written\"").count() + manifest.matches("\"unchanged\"").count(),
+        2,
+        "{manifest}"
+    );
+    let summaries: Vec<_> = all_files(&out)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
     assert_eq!(summaries.len(), 2);
     for s in summaries {
         assert!(holds_marker(&s), "{}", s.display());
@@ -305,24 +399,55 @@ fn a_new_passphrase_rewraps_the_key_only_and_a_recovery_copy_opens_the_journal()
     let recovery = sb.data().parent().unwrap().join("recovery.txt");
     encrypt(&sb, &["--recovery-file", recovery.to_str().unwrap()]);
     let text = std::fs::read_to_string(&recovery).unwrap();
-    assert!(text.contains("Anyone with this file can read your journal"), "{text}");
+    assert!(
+        text.contains("Anyone with this file can read your journal"),
+        "{text}"
+    );
     assert!(text.lines().any(|l| l.starts_with("AGE-SECRET-KEY-1")));
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&recovery).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&recovery).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
 
     let entries_before: BTreeMap<_, _> = snapshot(&sb.data().join("entries"));
     let new = secret_file(&sb, "newer", "a different passphrase");
-    let run = with_pass(&sb, &["passphrase", "--new-passphrase-file", new.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = with_pass(
+        &sb,
+        &["passphrase", "--new-passphrase-file", new.to_str().unwrap()],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(snapshot(&sb.data().join("entries")), entries_before);
     // The old one no longer opens it; the new one and the recovery copy do.
     assert_eq!(with_pass(&sb, &["list"]).status.code(), Some(1));
-    let listed = sb.cmd().args(["list", "--passphrase-file"]).arg(&new).output().unwrap();
+    let listed = sb
+        .cmd()
+        .args(["list", "--passphrase-file"])
+        .arg(&new)
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&listed.stdout).contains("At lunch"));
-    let listed = sb.cmd().args(["list", "--identity-file"]).arg(&recovery).output().unwrap();
-    assert!(String::from_utf8_lossy(&listed.stdout).contains("At lunch"), "{}", String::from_utf8_lossy(&listed.stderr));
+    let listed = sb
+        .cmd()
+        .args(["list", "--identity-file"])
+        .arg(&recovery)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&listed.stdout).contains("At lunch"),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
     // The age tool opens an entry with the recovery copy, where it is installed.
-    if std::process::Command::new("age").arg("--version").output().is_ok() {
+    if std::process::Command::new("age")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
         let entry = &sb.entry_files()[0];
         let plain = std::process::Command::new("age")
             .args(["-d", "-i"])
@@ -330,10 +455,17 @@ fn a_new_passphrase_rewraps_the_key_only_and_a_recovery_copy_opens_the_journal()
             .arg(entry)
             .output()
             .unwrap();
-        assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+        assert!(
+            plain.status.success(),
+            "{}",
+            String::from_utf8_lossy(&plain.stderr)
+        );
         assert!(String::from_utf8_lossy(&plain.stdout).contains(MARKER));
     } else {
-        assert!(std::env::var_os("CI").is_none(), "the age tool is missing under CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the age tool is missing under CI"
+        );
     }
 }
 
@@ -350,8 +482,18 @@ fn encrypt_is_said_before_anything_changes_and_refuses_without_a_passphrase() {
     assert_eq!(snapshot(&sb.data()), before);
     // An empty passphrase file is refused too.
     let empty = secret_file(&sb, "empty", "");
-    let run = sb.cmd().args(["encrypt", "--new-passphrase-file"]).arg(&empty).output().unwrap();
-    assert_eq!(run.status.code(), Some(2), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = sb
+        .cmd()
+        .args(["encrypt", "--new-passphrase-file"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(snapshot(&sb.data()), before);
 }
 
@@ -371,15 +513,21 @@ fn words(sb: &Sandbox) -> BTreeMap<String, Vec<u8>> {
     // Each time: a conversion run again after a finished decrypt makes a new key.
     if root.join("key.age").exists() {
         let locked = std::fs::read(root.join("key.age")).unwrap();
-        let key = mentalog::crypt::Key::unlock(&locked, &mentalog::crypt::Passphrase::new(PASS.into()))
-            .unwrap_or_else(|e| panic!("the key does not open: {e}"));
+        let key =
+            mentalog::crypt::Key::unlock(&locked, &mentalog::crypt::Passphrase::new(PASS.into()))
+                .unwrap_or_else(|e| panic!("the key does not open: {e}"));
         mentalog::crypt::register(&root, key);
     }
     let mut out = BTreeMap::new();
     for path in store.private_files().unwrap() {
         let bytes = std::fs::read(&path).unwrap();
-        let plain = mentalog::crypt::open(&path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let name = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        let plain = mentalog::crypt::open(&path, bytes)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let name = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert!(out.insert(name.clone(), plain).is_none(), "{name} twice");
     }
     out
@@ -432,7 +580,10 @@ fn encrypt_and_decrypt_killed_at_random_points_finish_with_every_word_once() {
     // delay, check nothing is lost or doubled, then finish it and check again.
     while kills < 30 {
         round += 1;
-        assert!(round < 400, "only {kills} of {round} runs could be killed before they finished");
+        assert!(
+            round < 400,
+            "only {kills} of {round} runs could be killed before they finished"
+        );
         let mut child = run(sealing).spawn().unwrap();
         let delay = next(&mut seed) % span;
         std::thread::sleep(std::time::Duration::from_micros(delay));
@@ -441,17 +592,29 @@ fn encrypt_and_decrypt_killed_at_random_points_finish_with_every_word_once() {
             kills += 1;
         }
         child.wait().unwrap();
-        assert_eq!(words(&sb), original, "round {round}: after the kill at {delay} µs");
+        assert_eq!(
+            words(&sb),
+            original,
+            "round {round}: after the kill at {delay} µs"
+        );
         let now_sealed = store_sealed(&sb);
         if now_sealed > 0 && now_sealed < original.len() - 1 {
             halfway += 1;
         }
         let finish = run(sealing).output().unwrap();
-        assert!(finish.status.success(), "round {round}: {}", String::from_utf8_lossy(&finish.stderr));
+        assert!(
+            finish.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&finish.stderr)
+        );
         assert_eq!(words(&sb), original, "round {round}: after finishing");
         let sealed = store_sealed(&sb);
         if sealing {
-            assert_eq!(sealed, original.len() - 1, "round {round}: all but the readable plan sealed");
+            assert_eq!(
+                sealed,
+                original.len() - 1,
+                "round {round}: all but the readable plan sealed"
+            );
         } else {
             assert_eq!(sealed, 0, "round {round}");
             assert!(!sb.data().join("key.age").exists(), "round {round}");
@@ -459,7 +622,10 @@ fn encrypt_and_decrypt_killed_at_random_points_finish_with_every_word_once() {
         sealing = !sealing;
     }
     eprintln!("{kills} runs killed in {round} rounds, {halfway} half way through the files");
-    assert!(halfway >= 3, "only {halfway} of {kills} kills came half way through");
+    assert!(
+        halfway >= 3,
+        "only {halfway} of {kills} kills came half way through"
+    );
 }
 
 fn store_sealed(sb: &Sandbox) -> usize {
@@ -467,6 +633,97 @@ fn store_sealed(sb: &Sandbox) -> usize {
         .private_files()
         .unwrap()
         .iter()
-        .filter(|p| std::fs::read(p).unwrap().starts_with(b"age-encryption.org/v1\n"))
+        .filter(|p| {
+            std::fs::read(p)
+                .unwrap()
+                .starts_with(b"age-encryption.org/v1\n")
+        })
         .count()
+}
+
+// --- In a terminal: the walk on a locked journal --------------------------
+
+use crate::pty::{
+    CONTACT, CTRL_C, DRAFT_MENU, ENTER, PLAN, STOPPED, TURNING_POINT, WHAT_HAPPENED, Walk, arrive,
+    lane,
+};
+
+#[test]
+fn the_lane_of_a_locked_journal_shows_the_plan_and_contacts_and_never_asks_a_passphrase() {
+    let sb = Sandbox::new();
+    sb.write_plan(PLAN);
+    sb.write_config(CONTACT);
+    sb.add(&calm());
+    encrypt(&sb, &[]);
+
+    let mut w = Walk::new(&sb);
+    let shown = lane(&mut w, "9", 2, "Going to call Sam", 1);
+    for line in ["Warning signs: I stop eating.", "Sam: 555 0100"] {
+        assert!(
+            shown.contains(line),
+            "{line:?} is not shown in the lane: {shown:?}"
+        );
+    }
+    let close = w.expect("Saved. It will be part of what you export for your therapist.");
+    let path = w.saved_path();
+    let all = w.exits(0);
+    assert!(
+        !shown.to_lowercase().contains("passphrase")
+            && !close.to_lowercase().contains("passphrase")
+            && !all.to_lowercase().contains("passphrase"),
+        "a passphrase was mentioned: {shown:?} {close:?} {all:?}"
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(
+        bytes.starts_with(b"age-encryption.org/v1\n"),
+        "the lane entry is not sealed"
+    );
+    assert!(!bytes.windows(14).any(|w| w == b"Going to call "));
+}
+
+#[test]
+fn ctrl_c_keeps_a_sealed_draft_that_the_passphrase_opens_and_enter_passes_by() {
+    let sb = Sandbox::new();
+    sb.add(&calm());
+    encrypt(&sb, &[]);
+
+    let mut w = Walk::new(&sb);
+    arrive(&mut w, "5", 2);
+    w.answer(WHAT_HAPPENED, "The bus left without me");
+    w.expect(TURNING_POINT);
+    w.send(CTRL_C);
+    w.expect(STOPPED);
+    w.exits(130);
+    let drafts = sb.draft_files();
+    assert_eq!(drafts.len(), 1);
+    let bytes = std::fs::read(&drafts[0]).unwrap();
+    assert!(
+        bytes.starts_with(b"age-encryption.org/v1\n"),
+        "the draft is not sealed"
+    );
+    assert!(!bytes.windows(8).any(|w| w == b"The bus "));
+
+    // Enter alone: a new entry, the locked one kept.
+    let mut w = Walk::new(&sb);
+    w.expect("It is locked with your passphrase");
+    w.expect("Passphrase (or Enter for a new entry)");
+    w.send(ENTER);
+    w.expect(crate::pty::DISTRESS);
+    w.send(CTRL_C);
+    w.exits(130);
+    assert_eq!(sb.draft_files(), drafts);
+
+    // A wrong passphrase, then the right one: the draft is offered whole.
+    let mut w = Walk::new(&sb);
+    w.expect("Passphrase (or Enter for a new entry)");
+    w.send("not it");
+    w.send(ENTER);
+    w.expect("That passphrase does not open your journal.");
+    w.send(PASS);
+    w.send(ENTER);
+    w.expect("\"The bus left without me\"");
+    w.pick(DRAFT_MENU, 1, "Carry on where you left off");
+    w.expect(TURNING_POINT);
+    w.send(CTRL_C);
+    w.exits(130);
 }

@@ -10,6 +10,7 @@ mod custom_pack;
 mod delete;
 mod due;
 mod editor;
+#[cfg(feature = "encryption")]
 mod encryption;
 mod examples;
 mod export;

@@ -371,6 +371,15 @@ fn the_whole_setup_in_order_each_part_written() {
             // Due: on, in the usual words.
             Select(0),
             t(""),
+            // A passphrase: yes, typed twice (a mismatch first), the plan
+            // kept readable, no recovery copy.
+            Reply::Confirm(true),
+            t("one passphrase"),
+            t("another"),
+            t("kettle on the hob"),
+            t("kettle on the hob"),
+            Reply::Confirm(true),
+            Reply::Confirm(false),
         ],
     );
     assert_eq!(code, 0, "{}", p.text());
@@ -389,6 +398,9 @@ fn the_whole_setup_in_order_each_part_written() {
         "Your focus",
         "How often to write",
         "A quiet reminder",
+        "A passphrase for your journal",
+        "If you lose the passphrase",
+        "The two did not match",
         "What is set up now",
     ];
     for pair in order.windows(2) {
@@ -424,9 +436,21 @@ fn the_whole_setup_in_order_each_part_written() {
     assert_eq!(c.rhythm.as_deref(), Some("twice a week"));
     assert!(c.due.enabled);
     assert_eq!(c.due.words, None);
+    // The plan stays readable; the journal is encrypted with that passphrase.
     let plan = sb.data().join("plan.md");
     assert_eq!(std::fs::read_to_string(&plan).unwrap(), PLAN);
     assert_eq!(mode(&plan), 0o600);
+    let settings = std::fs::read_to_string(sb.data().join("encryption.json")).unwrap();
+    assert!(settings.contains("\"plan_readable\": true"), "{settings}");
+    let locked = std::fs::read(sb.data().join("key.age")).unwrap();
+    let key = mentalog::crypt::Key::unlock(
+        &locked,
+        &mentalog::crypt::Passphrase::new("kettle on the hob".into()),
+    );
+    assert!(
+        key.is_ok(),
+        "the key does not open with the passphrase typed"
+    );
 }
 
 #[test]
@@ -436,16 +460,23 @@ fn skipping_every_part_writes_nothing() {
         &sb,
         None,
         vec![
-            Select(1), // plan: skip
-            Select(1), // contacts: skip
-            t(""),     // threshold: kept
-            Select(0), // pack: the one in use
-            t(""),     // focus
-            t(""),     // rhythm
-            Select(1), // due: keep it off
+            Select(1),             // plan: skip
+            Select(1),             // contacts: skip
+            t(""),                 // threshold: kept
+            Select(0),             // pack: the one in use
+            t(""),                 // focus
+            t(""),                 // rhythm
+            Select(1),             // due: keep it off
+            Reply::Confirm(false), // no passphrase now
         ],
     );
     assert_eq!(code, 0, "{}", p.text());
+    assert!(
+        p.text().contains("If you lose the passphrase"),
+        "{}",
+        p.text()
+    );
+    assert!(!sb.data().join("encryption.json").exists());
     assert!(!sb.config().exists(), "no config written");
     assert!(!sb.data().join("plan.md").exists());
     assert!(
@@ -549,6 +580,7 @@ fn one_part_alone_and_a_written_plan_is_kept_or_opened() {
             t(""),
             t(""),
             Select(1),
+            Reply::Confirm(false),
         ],
     );
     assert_eq!(code, 0, "{}", p.text());
@@ -660,6 +692,10 @@ fn the_whole_setup_typed_in_a_terminal() {
     w.send(ENTER);
     let echo = w.echo(REMINDER, "No, keep it off");
     w.expect(&echo);
+
+    // No passphrase now.
+    w.expect("A passphrase for your journal");
+    w.pick("Lock your journal with a passphrase now?", 2, "no");
 
     w.expect("What is set up now");
     w.expect("Crisis plan: written");

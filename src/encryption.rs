@@ -1,8 +1,8 @@
-//! `encrypt`, `decrypt` and `passphrase`: turning a journal's files sealed
-//! and back, one file at a time (each written atomically and read back
-//! before it takes the old one's place, so an interrupted run is finished
-//! by running it again), and changing the passphrase by locking the key
-//! anew (no entry is rewritten).
+//! Turning a journal's files sealed and back, one file at a time (each
+//! written atomically and read back before it takes the old one's place,
+//! so an interrupted run is finished by running it again), and changing
+//! the passphrase by locking the key anew (no entry is rewritten). Used by
+//! `encrypt`, `decrypt` and `passphrase`, and by `setup`, which offers it.
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +24,7 @@ const RECOVERY_NOTE: &str = "mentalog recovery key. Anyone with this file can re
 Keep it somewhere safe and away from this computer (a USB stick in a drawer).
 To use it: mentalog --identity-file THIS-FILE list   (or: age -d -i THIS-FILE FILE)";
 
+/// `mentalog encrypt`: sets encryption up (or finishes it).
 pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     if ctx.store.encryption()?.is_some() {
         // Encrypted already, or stopped half way: finish what is left.
@@ -33,7 +34,10 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
         ctx.note(&if changed == 0 {
             "Your journal is encrypted; every file was sealed already.".to_string()
         } else {
-            format!("Finished encrypting your journal: {} more sealed.", files(changed))
+            format!(
+                "Finished encrypting your journal: {} more sealed.",
+                files(changed)
+            )
         });
         return Ok(());
     }
@@ -46,7 +50,11 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     let interactive = ctx.interactive;
     let p = &mut *ctx.prompter;
     p.say(WARNING)?;
-    if interactive && !p.confirm("Lock your journal with a passphrase now?").map_err(cancelled)? {
+    if interactive
+        && !p
+            .confirm("Lock your journal with a passphrase now?")
+            .map_err(cancelled)?
+    {
         ctx.note("Nothing was changed.");
         return Ok(());
     }
@@ -104,6 +112,7 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     Ok(())
 }
 
+/// `mentalog decrypt`: back to plain files (or finishes it).
 pub fn decrypt(ctx: &mut Context) -> Result<()> {
     let root = ctx.store.root().to_path_buf();
     let key = if ctx.store.encryption()?.is_some() {
@@ -138,6 +147,7 @@ pub fn decrypt(ctx: &mut Context) -> Result<()> {
     Ok(())
 }
 
+/// `mentalog passphrase`: the key locked with a new passphrase.
 pub fn passphrase(ctx: &mut Context, args: &PassphraseArgs) -> Result<()> {
     if ctx.store.encryption()?.is_none() {
         return Err(Error::Usage(
@@ -147,14 +157,20 @@ pub fn passphrase(ctx: &mut Context, args: &PassphraseArgs) -> Result<()> {
     }
     let prompter = asker(ctx.interactive, &mut ctx.prompter);
     let key = crate::unlock::open_key(&ctx.store, &ctx.keys, prompter)?;
-    let new = crate::unlock::new_passphrase(args.new_passphrase_file.as_deref(), &mut *ctx.prompter)?;
+    let new =
+        crate::unlock::new_passphrase(args.new_passphrase_file.as_deref(), &mut *ctx.prompter)?;
     let locked = key.lock(&new)?;
     create_private_dir_all(&ctx.store.tmp_dir())?;
-    store::write_replace_checked(&ctx.store.tmp_dir(), &ctx.store.key_path(), &locked, &|back| {
-        Key::unlock(back, &new)
-            .map(drop)
-            .map_err(|e| anyhow::anyhow!("the key written does not open with the new passphrase: {e}"))
-    })?;
+    store::write_replace_checked(
+        &ctx.store.tmp_dir(),
+        &ctx.store.key_path(),
+        &locked,
+        &|back| {
+            Key::unlock(back, &new).map(drop).map_err(|e| {
+                anyhow::anyhow!("the key written does not open with the new passphrase: {e}")
+            })
+        },
+    )?;
     ctx.note("Changed your passphrase. Your entries were not rewritten: only the key is locked anew. A recovery copy made earlier still opens them.");
     Ok(())
 }
@@ -263,7 +279,9 @@ fn ask_recovery(p: &mut dyn Prompter) -> Result<Option<PathBuf>> {
     };
     match p
         .input(
-            &Ask::new("Where should it go? (a new file, for example on a USB stick; Enter for none)"),
+            &Ask::new(
+                "Where should it go? (a new file, for example on a USB stick; Enter for none)",
+            ),
             &not_there,
         )
         .map_err(cancelled)?
@@ -275,7 +293,9 @@ fn ask_recovery(p: &mut dyn Prompter) -> Result<Option<PathBuf>> {
 
 fn cancelled(e: PromptError) -> anyhow::Error {
     match e {
-        PromptError::Interrupted => Error::Cancelled("Cancelled; nothing was changed.".into()).into(),
+        PromptError::Interrupted => {
+            Error::Cancelled("Cancelled; nothing was changed.".into()).into()
+        }
         other => other.into(),
     }
 }
