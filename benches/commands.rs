@@ -2,7 +2,10 @@
 //! generated journals of 1,000, 10,000 and 100,000 entries (about 3.8 KB
 //! each, spread over thirty years; see `support/generate.rs`): start-up,
 //! `list -n 20`, a full `list`, `list --contains`, `show`, an export of the
-//! last two weeks and of everything in each format, and `new --answers`.
+//! last two weeks and of everything in each format, and `new --answers`;
+//! and, on encrypted journals of 1,000 and 10,000 entries, `list -n 20`
+//! (with the recovery copy of the key, and with the passphrase) and
+//! `new --answers`.
 //!
 //! `cargo bench --bench commands`. The journals are generated once, through
 //! the real store, into `target/bench-journals/` and reused (100,000
@@ -173,6 +176,96 @@ fn new_answers(bencher: Bencher, n: usize) {
         return;
     }
     let data = journal(n);
+    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.json");
+    let before = files(&data);
+    bencher.bench(|| {
+        let status = mentalog(&data)
+            .arg("--quiet")
+            .arg("new")
+            .arg("--answers")
+            .arg(&answers)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    });
+    for added in files(&data).difference(&before) {
+        std::fs::remove_file(added).unwrap();
+    }
+}
+
+/// The sizes encrypted journals are measured at (encrypting 100,000 entries
+/// once is left out to keep a first `cargo bench` short).
+const ENCRYPTED: &[usize] = &[1_000, 10_000];
+
+/// The generated journal of `n` entries, encrypted by `mentalog encrypt`
+/// once, with its recovery copy of the key beside it: `(data, key, pass)`.
+fn encrypted_journal(n: usize) -> (PathBuf, PathBuf, PathBuf) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-journals")
+        .join(format!("{n}-seed1-encrypted"));
+    let (data, key, pass) = (
+        root.join("data"),
+        root.join("key.txt"),
+        root.join("pass.txt"),
+    );
+    if !root.join(".complete").exists() {
+        let _ = std::fs::remove_dir_all(&root);
+        let store = mentalog::store::Store::new(&data);
+        generate::write_journal(&store, n, 1).expect("generate the journal");
+        std::fs::write(&pass, "a bench passphrase\n").unwrap();
+        let status = mentalog(&data)
+            .args(["encrypt", "--new-passphrase-file"])
+            .arg(&pass)
+            .arg("--recovery-file")
+            .arg(&key)
+            .status()
+            .unwrap();
+        assert!(status.success(), "mentalog encrypt: {status}");
+        std::fs::write(root.join(".complete"), b"").unwrap();
+    }
+    (data, key, pass)
+}
+
+/// `list -n 20` of an encrypted journal, opened with the recovery copy of
+/// the key: what reading costs apart from the one scrypt unwrap.
+#[divan::bench(args = ENCRYPTED, sample_count = 20)]
+fn encrypted_list_newest_20(bencher: Bencher, n: usize) {
+    if !wanted(n) {
+        return;
+    }
+    let (data, key, _) = encrypted_journal(n);
+    let args = ["list", "-n", "20", "--identity-file", key.to_str().unwrap()];
+    let status = mentalog(&data).args(args).status().unwrap();
+    assert!(status.success(), "mentalog {args:?}: {status}");
+    bencher.bench(|| mentalog(&data).args(args).status().unwrap());
+}
+
+/// The same with the passphrase: the scrypt unwrap of the key at the work
+/// factor age chose on this machine when the journal was encrypted.
+#[divan::bench(args = ENCRYPTED, sample_count = 5, sample_size = 1)]
+fn encrypted_list_newest_20_with_passphrase(bencher: Bencher, n: usize) {
+    if !wanted(n) {
+        return;
+    }
+    let (data, _, pass) = encrypted_journal(n);
+    let args = [
+        "list",
+        "-n",
+        "20",
+        "--passphrase-file",
+        pass.to_str().unwrap(),
+    ];
+    bencher.bench(|| mentalog(&data).args(args).status().unwrap());
+}
+
+/// `new --answers` on an encrypted journal: sealed to the public key, no
+/// passphrase. The entries added are removed afterwards.
+#[divan::bench(args = ENCRYPTED, sample_count = 20)]
+fn encrypted_new_answers(bencher: Bencher, n: usize) {
+    if !wanted(n) {
+        return;
+    }
+    let (data, _, _) = encrypted_journal(n);
     let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.json");
     let before = files(&data);
     bencher.bench(|| {
