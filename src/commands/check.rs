@@ -463,6 +463,7 @@ impl<'a> Found<'a> {
                 "reflection",
             )
             .map_err(|e| format!("{e:#}"))
+            .and_then(|bytes| crate::crypt::open(&path, bytes))
             .and_then(|bytes| {
                 let r: crate::reflection::Reflection =
                     serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
@@ -485,6 +486,7 @@ impl<'a> Found<'a> {
         for path in std::mem::take(&mut self.draft_files) {
             let draft = check_regular(&path, MAX_DRAFT_BYTES)
                 .and_then(|_| fs::read(&path).map_err(|e| e.to_string()))
+                .and_then(|b| crate::crypt::open(&path, b))
                 .and_then(|b| serde_json::from_slice::<Draft>(&b).map_err(|e| e.to_string()));
             match draft {
                 Ok(_) => read += 1,
@@ -499,7 +501,8 @@ impl<'a> Found<'a> {
     fn check_documents(&mut self, store: &Store) {
         let is_file = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
         let sessions = store.sessions_path();
-        if is_file(&sessions) {
+        // The session records of an encrypted journal are read with it.
+        if is_file(&sessions) || store.session_records_dir().is_dir() {
             let read = check_regular(&sessions, MAX_ENTRY_BYTES).and_then(|_| {
                 store
                     .read_sessions()

@@ -313,6 +313,9 @@ fn interactive(ctx: &mut Context, pack: &Pack) -> Result<()> {
 
     // A new entry may first look back at the last safety-lane entry.
     let mut follows: Option<(String, Option<String>)> = None;
+    if draft.is_none() {
+        offer_unlock_for_follow_up(store, p).map_err(cancelled)?;
+    }
     if draft.is_none()
         && let Some(lane) = follow_up_due(store)?
     {
@@ -494,6 +497,9 @@ impl Walking<'_> {
         p.say(share)?;
         if entry.safety_lane {
             p.say("The next time you open mentalog new, it will offer to look at this moment with you.")?;
+            if self.store.is_encrypted() {
+                remember_sealed_lane(self.store, &entry.id);
+            }
         } else {
             offer_encryption(self.store, p)?;
         }
@@ -574,6 +580,64 @@ fn follow_up_due(store: &Store) -> Result<Option<Entry>> {
     };
     let offered = store.read_state().follow_up_offered;
     Ok((lane.safety_lane && offered.as_deref() != Some(lane.id.as_str())).then_some(lane))
+}
+
+/// Remembers (in the readable state file) that the lane entry `id` was
+/// saved sealed, so that the next walk can offer its follow-up.
+fn remember_sealed_lane(store: &Store, id: &str) {
+    let written = store.lock().and_then(|_lock| {
+        let mut state = store.read_state();
+        state.sealed_lane = Some(id.to_string());
+        store.write_state(&state)
+    });
+    if let Err(e) = written {
+        eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
+    }
+}
+
+/// In a locked journal whose newest entry is the lane entry the walk saved
+/// last (and its follow-up not offered yet): says so and offers to unlock
+/// with the passphrase; Enter goes on without it. Never required.
+fn offer_unlock_for_follow_up(store: &Store, p: &mut dyn Prompter) -> Result<(), PromptError> {
+    if !store.is_encrypted() || crate::crypt::is_unlocked(store.root()) {
+        return Ok(());
+    }
+    let state = store.read_state();
+    let Some(lane) = state.sealed_lane else {
+        return Ok(());
+    };
+    if state.follow_up_offered.as_deref() == Some(lane.as_str()) {
+        return Ok(());
+    }
+    // Only while nothing was written after it.
+    let newest = store.newest_entry_path().ok().flatten();
+    let short = crate::entry::short_id(&lane);
+    if !newest.is_some_and(|path| {
+        path.file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|s| s.ends_with(&format!("-{short}")))
+    }) {
+        return Ok(());
+    }
+    p.say("Last time you wrote here, things were very hard. mentalog can look back at that moment with you; it is locked with your passphrase. To look at it, type your passphrase; to go on without it, just press Enter.")?;
+    loop {
+        let typed = p.password("Passphrase (or Enter to go on)")?;
+        if typed.is_empty() {
+            return Ok(());
+        }
+        match crate::unlock::try_passphrase(store, typed) {
+            Ok(true) => return Ok(()),
+            Ok(false) => p.say(
+                "That passphrase does not open your journal. Try again, or press Enter to go on.",
+            )?,
+            Err(e) => {
+                p.say(&format!(
+                    "It cannot be opened ({e:#}); going on without it."
+                ))?;
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// Says that there are locked drafts, and offers to open them with the

@@ -15,6 +15,9 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<()> {
     if args.json {
         let bytes = std::fs::read(&stored.path)
             .with_context(|| format!("cannot read {}", stored.path.display()))?;
+        // An encrypted journal's entry as it was written (the key is unlocked).
+        let bytes = crate::crypt::open(&stored.path, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", stored.path.display()))?;
         // The stored bytes for a script; a terminal gets them through the gate.
         if std::io::IsTerminal::is_terminal(&out) {
             write!(

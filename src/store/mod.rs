@@ -92,6 +92,11 @@ pub struct State {
     /// The calendar day (local) `mentalog due` last printed its line: once a day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_shown: Option<chrono::NaiveDate>,
+    /// In an encrypted journal, the id of the last safety-lane entry the
+    /// walk saved: its follow-up can then be offered (with the passphrase)
+    /// without reading the sealed entry first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_lane: Option<String>,
     /// Locking the journal with a passphrase was offered after an entry: once.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub encryption_offered: bool,
@@ -474,6 +479,16 @@ impl Store {
     /// zones (names carry each entry's own local time). Reads one file, not
     /// the journal; `None` when there is none or it cannot be read.
     pub fn newest_entry(&self) -> Result<Option<Entry>> {
+        Ok(self.newest_found()?.and_then(|f| read_found(&f).ok()))
+    }
+
+    /// The file of the newest entry by its name, not read (an encrypted
+    /// journal's may be sealed).
+    pub fn newest_entry_path(&self) -> Result<Option<PathBuf>> {
+        Ok(self.newest_found()?.map(|f| f.path))
+    }
+
+    fn newest_found(&self) -> Result<Option<Found>> {
         let mut newest = None;
         self.each_month(None, None, |month| {
             // A folder not named for a month says nothing of which is newest.
@@ -485,7 +500,7 @@ impl Store {
             newest = found.into_iter().max_by(|a, b| a.path.cmp(&b.path));
             Ok(newest.is_none())
         })?;
-        Ok(newest.and_then(|f| read_found(&f).ok()))
+        Ok(newest)
     }
 
     /// Reads every entry, newest first, on every core. Damaged files (and

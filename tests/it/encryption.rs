@@ -77,7 +77,13 @@ fn full_journal(sb: &Sandbox) -> String {
         "safety_lane": false,
         "nudge": null
     });
-    std::fs::create_dir_all(sb.data().join("drafts")).unwrap();
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(sb.data().join("drafts"))
+            .unwrap();
+    }
     std::fs::write(
         sb.data()
             .join("drafts/0b7c2d1e-5f00-4000-8000-000000000001.json"),
@@ -165,6 +171,17 @@ fn encrypt_seals_every_kind_of_file_and_decrypt_gives_back_the_same_bytes() {
     assert!(
         shown.contains(&format!("Later {MARKER}")),
         "the reflection: {shown}"
+    );
+    let json = with_pass(&sb, &["show", &id, "--json"]);
+    let doc: Value =
+        serde_json::from_slice(&json.stdout).expect("show --json gives the entry's JSON");
+    assert_eq!(doc["id"].as_str().map(|s| &s[..8]), Some(id.as_str()));
+    let check = with_pass(&sb, &["check"]);
+    assert!(
+        check.status.success(),
+        "check: {}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
     );
     let sessions = with_pass(&sb, &["session", "list", "--json"]);
     let listing: Value = serde_json::from_slice(&sessions.stdout).unwrap();
@@ -724,6 +741,35 @@ fn ctrl_c_keeps_a_sealed_draft_that_the_passphrase_opens_and_enter_passes_by() {
     w.expect("\"The bus left without me\"");
     w.pick(DRAFT_MENU, 1, "Carry on where you left off");
     w.expect(TURNING_POINT);
+    w.send(CTRL_C);
+    w.exits(130);
+}
+
+#[test]
+fn after_a_sealed_lane_entry_the_next_walk_offers_its_follow_up_with_the_passphrase() {
+    let sb = Sandbox::new();
+    sb.write_plan(PLAN);
+    sb.add(&calm());
+    encrypt(&sb, &[]);
+    let mut w = Walk::new_at(&sb, &crate::sandbox::later(10));
+    lane(&mut w, "9", 2, "", 3);
+    w.saved_path();
+    w.exits(0);
+
+    // Enter goes on without it, and it is asked again next time.
+    let mut w = Walk::new_at(&sb, &crate::sandbox::later(20));
+    w.expect("Last time you wrote here, things were very hard.");
+    w.expect("Passphrase (or Enter to go on)");
+    w.send(ENTER);
+    w.expect(crate::pty::DISTRESS);
+    w.send(CTRL_C);
+    w.exits(130);
+
+    let mut w = Walk::new_at(&sb, &crate::sandbox::later(20));
+    w.expect("Passphrase (or Enter to go on)");
+    w.send(PASS);
+    w.send(ENTER);
+    w.expect(crate::pty::FOLLOW_UP);
     w.send(CTRL_C);
     w.exits(130);
 }
