@@ -85,7 +85,11 @@ pub fn kind(rel: &str) -> Option<Kind> {
     }
     let rest = rel.strip_prefix("data/")?;
     let parts: Vec<&str> = rest.split('/').collect();
-    if parts[0] == "tmp" || rest == ".lock" || parts.iter().any(|p| p.starts_with(".tmp-")) {
+    if parts[0] == "tmp"
+        || rest == ".lock"
+        || rest == ".encryption-lock"
+        || parts.iter().any(|p| p.starts_with(".tmp-"))
+    {
         return None;
     }
     Some(match parts[0] {
@@ -610,6 +614,8 @@ mod tests {
 
     #[test]
     fn kinds() {
+        assert_eq!(kind("data/.encryption-lock"), None);
+        assert_eq!(kind("data/key.age"), Some(Kind::Other));
         assert_eq!(kind("data/entries/2026/11/a.json"), Some(Kind::Entry));
         assert_eq!(
             kind("data/entries/2026/11/a.reflections/b.json"),

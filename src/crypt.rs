@@ -274,11 +274,9 @@ mod imp {
         if !decryptor.is_scrypt() {
             return Err(damaged(&"it is not locked with a passphrase"));
         }
-        let mut identity = age::scrypt::Identity::new(passphrase.clone());
-        // age accepts up to 16 times its own target; never less than 2^20
-        // (about a second on a slow laptop, 1 GiB), so a key locked on a
-        // faster machine still opens on a slower one.
-        identity.set_max_work_factor(20);
+        // age's own bound: up to 16 times the work it targets on this
+        // machine, so a key locked on a machine up to 16 times faster opens.
+        let identity = age::scrypt::Identity::new(passphrase.clone());
         let reader = match decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)) {
             Ok(r) => r,
             Err(age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys) => {

@@ -27,19 +27,7 @@ To use it: mentalog --identity-file THIS-FILE list   (or: age -d -i THIS-FILE FI
 /// `mentalog encrypt`: sets encryption up (or finishes it).
 pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     if ctx.store.encryption()?.is_some() {
-        // Encrypted already, or stopped half way: finish what is left.
-        ctx.unlock()?;
-        let key = unlocked(&ctx.store)?;
-        let changed = convert_all(&ctx.store, Direction::Seal, &key)?;
-        ctx.note(&if changed == 0 {
-            "Your journal is encrypted; every file was sealed already.".to_string()
-        } else {
-            format!(
-                "Finished encrypting your journal: {} more sealed.",
-                files(changed)
-            )
-        });
-        return Ok(());
+        return finish_encrypting(ctx, args);
     }
     if let Some(path) = leftover_sealed(&ctx.store)? {
         bail!(
@@ -75,10 +63,21 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     };
 
     // From here on things change: the key, then the recovery copy, then
-    // the settings that make every later write sealed, then the files.
+    // the settings that make every later write sealed, then the files; all
+    // while no other write is half way.
     let root = ctx.store.root().to_path_buf();
     create_private_dir_all(&root.join("tmp"))?;
-    let key = Key::generate()?;
+    let _journal = ctx.store.lock()?;
+    let _sealing = ctx.store.seal_lock(true)?;
+    // A key left by a run stopped before it began is used again when this
+    // passphrase opens it, so a recovery copy that run wrote still works.
+    let earlier = store::read_limited_bytes(&ctx.store.key_path(), 64 * 1024, "key file")
+        .ok()
+        .and_then(|locked| Key::unlock(&locked, &passphrase).ok());
+    let key = match earlier {
+        Some(key) => key,
+        None => Key::generate()?,
+    };
     let locked = key.lock(&passphrase)?;
     store::write_replace_checked(&root.join("tmp"), &ctx.store.key_path(), &locked, &|back| {
         Key::unlock(back, &passphrase)
@@ -112,6 +111,43 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     Ok(())
 }
 
+/// `encrypt` on an encrypted journal: seals what is left (a run stopped
+/// half way), and writes a recovery copy or locks the plan when asked.
+fn finish_encrypting(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
+    if args.new_passphrase_file.is_some() {
+        return Err(Error::Usage(
+            "this journal is encrypted already; to change its passphrase, run: mentalog passphrase --new-passphrase-file FILE".into(),
+        )
+        .into());
+    }
+    ctx.unlock()?;
+    let key = unlocked(&ctx.store)?;
+    let root = ctx.store.root().to_path_buf();
+    let _journal = ctx.store.lock()?;
+    let _sealing = ctx.store.seal_lock(true)?;
+    if let Some(path) = &args.recovery_file {
+        store::write_new(path, key.recovery_text(RECOVERY_NOTE).as_bytes())
+            .with_context(|| format!("cannot write the recovery copy {}", path.display()))?;
+        ctx.note(&format!(
+            "Wrote a recovery copy of your key to {}. Anyone with it can read your journal: keep it safe, away from this computer.",
+            crate::text::one_line(&path.display().to_string())
+        ));
+    }
+    if args.lock_plan && ctx.store.plan_readable() {
+        write_settings(&root, &key.public(), false)?;
+    }
+    let changed = convert_all(&Store::new(&root), Direction::Seal, &key)?;
+    ctx.note(&if changed == 0 {
+        "Your journal is encrypted; every file was sealed already.".to_string()
+    } else {
+        format!(
+            "Finished encrypting your journal: {} more sealed.",
+            files(changed)
+        )
+    });
+    Ok(())
+}
+
 /// `mentalog decrypt`: back to plain files (or finishes it).
 pub fn decrypt(ctx: &mut Context) -> Result<()> {
     let root = ctx.store.root().to_path_buf();
@@ -134,11 +170,20 @@ pub fn decrypt(ctx: &mut Context) -> Result<()> {
         });
         return Ok(());
     };
-    let mut changed = convert_all(&ctx.store, Direction::Open, &key)?;
+    // No other write is half way while this runs; one that starts waits,
+    // then finds the journal plain.
+    let _journal = ctx.store.lock()?;
+    let _sealing = ctx.store.seal_lock(true)?;
+    let changed = convert_all(&ctx.store, Direction::Open, &key)?;
     fold_session_records(&ctx.store)?;
     remove_if_there(&ctx.store.encryption_path())?;
-    // Anything written sealed while this ran (a 'new' at the same time).
-    changed += convert_all(&Store::new(&root), Direction::Open, &key)?;
+    // The key goes only when no sealed (or unreadable) file is left.
+    if let Some(path) = leftover_sealed(&Store::new(&root))? {
+        bail!(
+            "{} is still sealed or cannot be read, so the key was kept; run 'mentalog decrypt' again",
+            path.display()
+        );
+    }
     remove_if_there(&ctx.store.key_path())?;
     ctx.note(&format!(
         "Your journal is no longer encrypted ({} turned back into plain files). Its files are private to your user account, as before.",
@@ -178,8 +223,8 @@ pub fn passphrase(ctx: &mut Context, args: &PassphraseArgs) -> Result<()> {
 /// Turns every private file of `store` the given way, under the journal's
 /// lock; returns how many were changed. A file that cannot be turned is
 /// named and left as it is, and the command fails after the rest.
+/// The caller holds the journal's lock and the exclusive seal lock.
 fn convert_all(store: &Store, direction: Direction, key: &Key) -> Result<usize> {
-    let _lock = store.lock()?;
     let plan = store.plan_path();
     let keep_plan = direction == Direction::Seal && store.plan_readable();
     let mut changed = 0;
@@ -206,13 +251,18 @@ fn convert_all(store: &Store, direction: Direction, key: &Key) -> Result<usize> 
     Ok(changed)
 }
 
-/// A sealed file in a journal with no encryption settings, if there is one.
+/// A file that is sealed, or that cannot be read and so may be, if there
+/// is one: in a journal with no encryption settings, the key must stay.
 fn leftover_sealed(store: &Store) -> Result<Option<PathBuf>> {
     for path in store.private_files()? {
-        let head = store::read_limited_bytes(&path, store::MAX_DRAFT_BYTES, "file")
-            .map(|b| crypt::is_sealed(&b))
-            .unwrap_or(false);
-        if head {
+        let mut head = [0u8; 64];
+        let sealed = std::fs::File::open(&path)
+            .and_then(|mut f| {
+                let n = std::io::Read::read(&mut f, &mut head)?;
+                Ok(crypt::is_sealed(&head[..n]))
+            })
+            .unwrap_or(true);
+        if sealed {
             return Ok(Some(path));
         }
     }
@@ -225,13 +275,18 @@ fn fold_session_records(store: &Store) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
-    let sessions = store.read_sessions()?;
-    store.write_sessions_plain(&sessions)?;
+    // Only the records read are removed (a record is applied twice harmlessly).
+    let mut read = Vec::new();
     for item in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let path = item?.path();
         if path.extension().is_some_and(|e| e == "json") {
-            remove_if_there(&path)?;
+            read.push(path);
         }
+    }
+    let sessions = store.read_sessions()?;
+    store.write_sessions_plain(&sessions)?;
+    for path in read {
+        remove_if_there(&path)?;
     }
     let _ = std::fs::remove_dir(&dir);
     Ok(())

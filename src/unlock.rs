@@ -106,6 +106,12 @@ pub fn open_key_unchecked(
             .context("this journal is encrypted but its key cannot be read; use your recovery copy with --identity-file")?;
         if let Some(file) = &sources.passphrase_file {
             let passphrase = passphrase_from_file(file, "--passphrase-file")?;
+            // One scrypt at a time (hundreds of MiB each): a batch unlocks
+            // its journals on every core.
+            static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _turn = ONE_AT_A_TIME
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             Key::unlock(&locked, &passphrase).map_err(|e| refused(&e, store))?
         } else if let Some(p) = p {
             ask(&locked, p, store)?

@@ -503,7 +503,12 @@ impl<'a> Found<'a> {
         let sessions = store.sessions_path();
         // The session records of an encrypted journal are read with it.
         if is_file(&sessions) || store.session_records_dir().is_dir() {
-            let read = check_regular(&sessions, MAX_ENTRY_BYTES).and_then(|_| {
+            let read = (if is_file(&sessions) {
+                check_regular(&sessions, MAX_ENTRY_BYTES).map(drop)
+            } else {
+                Ok(())
+            })
+            .and_then(|_| {
                 store
                     .read_sessions()
                     .map(drop)

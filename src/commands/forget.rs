@@ -158,7 +158,7 @@ pub fn run(ctx: &mut Context, args: &ForgetArgs) -> Result<()> {
 
 /// The names at the top of `data` that mentalog never makes.
 fn not_made_by_mentalog(data: &Path) -> Result<Vec<String>> {
-    const MADE: [&str; 11] = [
+    const MADE: [&str; 15] = [
         "entries",
         "drafts",
         "editing",
@@ -166,8 +166,12 @@ fn not_made_by_mentalog(data: &Path) -> Result<Vec<String>> {
         "packs",
         "plan.md",
         "sessions.json",
+        "sessions",
         "state.json",
         ".lock",
+        ".encryption-lock",
+        "key.age",
+        "encryption.json",
         "config.toml",
         ".mentalog-journal",
     ];

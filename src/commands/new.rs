@@ -94,10 +94,14 @@ fn measures_due(store: &Store, pack: &Pack, now: DateTime<FixedOffset>) -> BTree
                 .and_then(|n| n.to_str())
                 .and_then(|n| n.get(..19))
                 .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H-%M-%S").ok());
-            if written.is_some_and(|t| t >= oldest)
-                && let Ok(entry) = store::read_entry(&path)
-            {
-                recent.push(entry);
+            if written.is_some_and(|t| t >= oldest) {
+                match store::read_entry(&path) {
+                    Ok(entry) => recent.push(entry),
+                    // A locked journal cannot say when a measure was last
+                    // answered: it is not asked, rather than asked every time.
+                    Err(e) if e == crate::crypt::LOCKED => return due,
+                    Err(_) => {}
+                }
             }
         }
     }

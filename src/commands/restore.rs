@@ -48,6 +48,18 @@ pub fn run(ctx: &mut Context, args: &RestoreArgs) -> Result<()> {
         crate::crypt::open(&dest, bytes.to_vec()).unwrap_or_default()
     };
     archive::read(archive::open(file)?, file, |listed, kind, bytes| {
+        // A reflection sealed to another key could never be opened here either.
+        if merge
+            && kind == Kind::Reflection
+            && crate::crypt::is_sealed(bytes)
+            && opened(listed, bytes).is_empty()
+        {
+            return Err(anyhow!(
+                "archive {}: member {ROOT}/{}: it is encrypted with another journal's key, or this journal is not encrypted; nothing was restored (restore the archive into an empty folder instead)",
+                file.display(),
+                listed.path
+            ));
+        }
         if merge && kind == Kind::Entry {
             if crate::crypt::is_sealed(bytes) && opened(listed, bytes).is_empty() {
                 return Err(anyhow!(
@@ -115,12 +127,12 @@ pub fn run(ctx: &mut Context, args: &RestoreArgs) -> Result<()> {
             create_private_dir_all(dir)?;
         }
         // Merged into an encrypted journal, a plain entry is sealed as it lands.
-        let bytes = if merge {
-            ctx.store.sealed_for_writing(bytes)?
+        if merge {
+            let (_sealing, bytes) = ctx.store.sealed_for_writing(bytes)?;
+            write_new(&dest, &bytes)?;
         } else {
-            std::borrow::Cow::Borrowed(bytes)
-        };
-        write_new(&dest, &bytes)?;
+            write_new(&dest, bytes)?;
+        }
         counts.written[slot(kind)] += 1;
         Ok(())
     })
@@ -202,7 +214,7 @@ fn require_empty(data: &Path) -> Result<()> {
         let item =
             item.with_context(|| format!("cannot read the data folder {}", data.display()))?;
         let name = item.file_name();
-        if name == ".lock" {
+        if name == ".lock" || name == ".encryption-lock" {
             continue;
         }
         if name == "tmp" && fs::read_dir(item.path()).is_ok_and(|mut d| d.next().is_none()) {

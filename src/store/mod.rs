@@ -11,6 +11,9 @@
 //! <data>/state.json             small facts the walk remembers (a follow-up offered)
 //! <data>/tmp/                   temp files of writes in progress (removed when stale)
 //! <data>/.lock                  held during every read-modify-write
+//! <data>/key.age, encryption.json  an encrypted journal's key and settings (see `sealed`)
+//! <data>/sessions/              an encrypted journal's session records, one per event
+//! <data>/.encryption-lock       held by each write while it seals (see `Store::seal_lock`)
 //! ```
 //!
 //! A data folder that does not exist is not an empty journal: reading it is
@@ -306,7 +309,8 @@ impl Store {
     /// one of its folders.
     /// Like [`Store::replace_file`], sealed in an encrypted journal.
     fn replace_sealed(&self, path: &Path, bytes: &[u8]) -> Result<()> {
-        let bytes = self.sealed(bytes)?;
+        self.prepare_write(path.parent().unwrap_or(&self.root))?;
+        let (_sealing, bytes) = self.sealed(bytes)?;
         self.replace_file(path, &bytes)
     }
 
@@ -335,9 +339,11 @@ impl Store {
         let path = self.entry_path(entry);
         let dir = path.parent().unwrap_or(&self.root).to_path_buf();
         let json = entry_json(entry)?;
-        self.sealed(json.as_bytes())
-            .and_then(|bytes| Ok((self.prepare_write(&dir)?, bytes)))
-            .and_then(|(tmp, bytes)| write_new_via(&tmp, &path, &bytes))
+        self.prepare_write(&dir)
+            .and_then(|tmp| {
+                let (_sealing, bytes) = self.sealed(json.as_bytes())?;
+                write_new_via(&tmp, &path, &bytes)
+            })
             .with_context(|| {
                 format!(
                     "cannot save the entry in the data folder {} (choose another with --dir or MENTALOG_DIR)",
@@ -728,16 +734,19 @@ impl Store {
         event: sessions::Event,
         now: chrono::DateTime<chrono::FixedOffset>,
     ) -> Result<()> {
-        if self.encryption()?.is_none() {
-            return self.update_sessions(|s| s.apply(event)).map(drop);
-        }
         let dir = self.session_records_dir();
         let record = sessions::Record {
             schema: sessions::SCHEMA_VERSION,
             event,
         };
         let json = to_json(&record)?;
-        let bytes = self.sealed(json.as_bytes())?;
+        self.prepare_write(&self.root)?;
+        let (sealing, bytes) = self.sealed(json.as_bytes())?;
+        if !crate::crypt::is_sealed(&bytes) {
+            // Not encrypted (now): the one sessions file, under the journal's lock.
+            drop(sealing);
+            return self.update_sessions(|s| s.apply(event)).map(drop);
+        }
         let tmp = self.prepare_write(&dir)?;
         // Named by when it was made, so records apply in order; the nanos
         // and the process keep two made at once apart.
@@ -877,9 +886,17 @@ impl Store {
     }
 
     pub fn write_plan(&self, text: &str) -> Result<()> {
-        let bytes = self.sealed_plan(text.as_bytes())?;
+        self.prepare_write(&self.root)?;
+        let (_sealing, bytes) = self.sealed_plan(text.as_bytes())?;
         self.replace_file(&self.plan_path(), &bytes)
     }
+}
+
+/// How many bytes a sealed file of at most `max` plain bytes may take: age
+/// adds a header and 16 bytes to every 64 KiB. The plain bytes are checked
+/// against `max` once opened.
+pub(crate) fn sealed_limit(max: u64) -> u64 {
+    max + max / 1024 + 4096
 }
 
 /// A draft may be larger than an entry, so that a draft kept because its
@@ -938,6 +955,7 @@ fn read_found_bytes(found: &Found) -> std::result::Result<Vec<u8>, String> {
     if !found.regular {
         return read_checked(&found.path, MAX_ENTRY_BYTES);
     }
+    let limit = sealed_limit(MAX_ENTRY_BYTES);
     let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -952,12 +970,16 @@ fn read_found_bytes(found: &Found) -> std::result::Result<Vec<u8>, String> {
         _ => return read_checked(&found.path, MAX_ENTRY_BYTES),
     };
     let mut bytes = Vec::with_capacity(16 * 1024);
-    io::Read::read_to_end(&mut io::Read::take(file, MAX_ENTRY_BYTES + 1), &mut bytes)
+    io::Read::read_to_end(&mut io::Read::take(file, limit + 1), &mut bytes)
         .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(limits::too_large(MAX_ENTRY_BYTES));
+    }
+    let bytes = crate::crypt::open(&found.path, bytes)?;
     if bytes.len() as u64 > MAX_ENTRY_BYTES {
         return Err(limits::too_large(MAX_ENTRY_BYTES));
     }
-    crate::crypt::open(&found.path, bytes)
+    Ok(bytes)
 }
 
 /// What an entry file says of itself before its answers: when it was
@@ -1102,12 +1124,17 @@ fn digits(path: &Path, n: usize) -> Option<u32> {
 
 /// The bytes of the regular file `path` of at most `max` bytes, or why not.
 fn read_checked(path: &Path, max: u64) -> std::result::Result<Vec<u8>, String> {
-    check_regular(path, max)?;
+    let limit = sealed_limit(max);
+    check_regular(path, limit)?;
     let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(limits::too_large(max));
+    }
+    let bytes = crate::crypt::open(path, bytes)?;
     if bytes.len() as u64 > max {
         return Err(limits::too_large(max));
     }
-    crate::crypt::open(path, bytes)
+    Ok(bytes)
 }
 
 /// The folders in `dir`, by what the listing says (a link is followed).

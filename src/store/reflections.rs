@@ -22,9 +22,11 @@ impl Store {
         let path = dir.join(reflection.file_name());
         let mut json = serde_json::to_string_pretty(reflection)?;
         json.push('\n');
-        self.sealed(json.as_bytes())
-            .and_then(|bytes| Ok((self.prepare_write(&dir)?, bytes)))
-            .and_then(|(tmp, bytes)| write_new_via(&tmp, &path, &bytes))
+        self.prepare_write(&dir)
+            .and_then(|tmp| {
+                let (_sealing, bytes) = self.sealed(json.as_bytes())?;
+                write_new_via(&tmp, &path, &bytes)
+            })
             .with_context(|| {
                 format!(
                     "cannot save the reflection in the data folder {}",

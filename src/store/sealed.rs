@@ -11,6 +11,7 @@
 //! an entry was written, not its words). A journal being converted holds
 //! both kinds of file, and readers take either.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,10 @@ pub struct Encryption {
     pub settings: Settings,
     pub public: PublicKey,
 }
+
+/// The lock of [`Store::seal_lock`], released when dropped.
+#[must_use = "the lock is released when this is dropped"]
+pub struct SealLock(#[allow(dead_code)] fs::File);
 
 /// Which way [`Store::convert`] turns a file.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -78,29 +83,63 @@ impl Store {
         !matches!(self.encryption(), Ok(None))
     }
 
-    /// `bytes` as they are to be written: sealed in an encrypted journal.
-    pub(super) fn sealed<'a>(&self, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>> {
-        Ok(match self.encryption()? {
-            Some(e) => std::borrow::Cow::Owned(e.public.seal(bytes)?),
-            None => std::borrow::Cow::Borrowed(bytes),
-        })
+    /// Held by a write while it decides whether to seal and writes (shared:
+    /// writers do not wait for each other), and by `encrypt` and `decrypt`
+    /// for their whole run (exclusive): a write that began before them is
+    /// on disk before they start, and one that begins during them waits
+    /// and then sees the journal as they left it. Taken after the journal
+    /// lock, never before it. The data folder must exist.
+    pub fn seal_lock(&self, exclusive: bool) -> Result<SealLock> {
+        let path = self.root.join(".encryption-lock");
+        let mut options = fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        let file = options
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        let locked = if exclusive {
+            file.lock()
+        } else {
+            file.lock_shared()
+        };
+        locked.with_context(|| format!("cannot lock {}", path.display()))?;
+        Ok(SealLock(file))
     }
 
-    /// `bytes` sealed when this journal is encrypted and they are not yet.
-    pub fn sealed_for_writing<'a>(&self, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>> {
-        if crypt::is_sealed(bytes) {
-            Ok(std::borrow::Cow::Borrowed(bytes))
-        } else {
-            self.sealed(bytes)
-        }
+    /// `bytes` as they are to be written, with the lock to hold until they
+    /// are: sealed when the journal is encrypted now (its settings are read
+    /// again under the lock, never taken from an earlier look).
+    pub(super) fn sealed<'a>(&self, bytes: &'a [u8]) -> Result<(SealLock, Cow<'a, [u8]>)> {
+        self.sealed_unless(bytes, |_| false)
+    }
+
+    /// Like [`Store::sealed`], for bytes that may be sealed already (a
+    /// member of an archive): those are written as they are.
+    pub fn sealed_for_writing<'a>(&self, bytes: &'a [u8]) -> Result<(SealLock, Cow<'a, [u8]>)> {
+        self.sealed_unless(bytes, |_| crypt::is_sealed(bytes))
     }
 
     /// The plan as it is to be written (kept readable when chosen).
-    pub(super) fn sealed_plan<'a>(&self, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, [u8]>> {
-        match self.encryption()? {
-            Some(e) if !e.settings.plan_readable => self.sealed(bytes),
-            _ => Ok(std::borrow::Cow::Borrowed(bytes)),
-        }
+    pub(super) fn sealed_plan<'a>(&self, bytes: &'a [u8]) -> Result<(SealLock, Cow<'a, [u8]>)> {
+        self.sealed_unless(bytes, |e| e.settings.plan_readable)
+    }
+
+    fn sealed_unless<'a>(
+        &self,
+        bytes: &'a [u8],
+        plain: impl Fn(&Encryption) -> bool,
+    ) -> Result<(SealLock, Cow<'a, [u8]>)> {
+        let lock = self.seal_lock(false)?;
+        let now = read_settings(&self.encryption_path()).map_err(anyhow::Error::msg)?;
+        let bytes = match now {
+            Some(e) if !plain(&e) => Cow::Owned(e.public.seal(bytes)?),
+            _ => Cow::Borrowed(bytes),
+        };
+        Ok((lock, bytes))
     }
 
     /// Every file whose words an encryption covers: entries, reflections,
@@ -126,10 +165,11 @@ impl Store {
     /// Returns whether the file was changed.
     pub fn convert(&self, path: &Path, direction: Direction, key: &Key) -> Result<bool> {
         let fail = || format!("cannot convert {}; it was left as it is", path.display());
-        check_regular(path, MAX_DRAFT_BYTES)
+        check_regular(path, super::sealed_limit(MAX_DRAFT_BYTES))
             .map_err(anyhow::Error::msg)
             .with_context(fail)?;
-        let bytes = read_limited_bytes(path, MAX_DRAFT_BYTES, "file")?;
+        let modified = fs::symlink_metadata(path).and_then(|m| m.modified()).ok();
+        let bytes = read_limited_bytes(path, super::sealed_limit(MAX_DRAFT_BYTES), "file")?;
         let plain = match (crypt::is_sealed(&bytes), direction) {
             (true, Direction::Seal) | (false, Direction::Open) => return Ok(false),
             (true, Direction::Open) => key
@@ -154,6 +194,12 @@ impl Store {
             Ok(())
         })
         .with_context(fail)?;
+        // When it was last written stays as it was (a draft is offered by it).
+        if let Some(t) = modified
+            && let Ok(file) = fs::File::options().write(true).open(path)
+        {
+            let _ = file.set_modified(t);
+        }
         Ok(true)
     }
 }
@@ -217,4 +263,55 @@ pub fn write_settings(root: &Path, public: &PublicKey, plan_readable: bool) -> R
         &root.join("encryption.json"),
         json.as_bytes(),
     )
+}
+
+#[cfg(all(test, feature = "encryption"))]
+mod tests {
+    use super::*;
+
+    fn entry() -> crate::entry::Entry {
+        serde_json::from_value(serde_json::json!({
+            "schema": crate::entry::SCHEMA_VERSION,
+            "id": "5eed0000000000000000000000000001",
+            "created": "2026-11-26T20:00:00+00:00",
+            "pack": { "id": "mbt-core", "version": "1" },
+            "shared": false,
+            "safety_shared": false,
+            "safety_lane": false,
+            "answers": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_write_begun_during_encrypt_waits_for_it_and_then_is_sealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("data");
+        super::super::create_private_dir_all(&root).unwrap();
+        let store = Store::new(&root);
+        // Read before encrypt began: "not encrypted", and cached.
+        assert!(!store.is_encrypted());
+        let encrypting = store.seal_lock(true).unwrap();
+        let writer = {
+            let root = root.clone();
+            std::thread::spawn(move || Store::new(&root).save_entry(&entry()).unwrap())
+        };
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(!writer.is_finished(), "the write did not wait for the lock");
+        let key = Key::generate().unwrap();
+        write_settings(&root, &key.public(), true).unwrap();
+        drop(encrypting);
+        let path = writer.join().unwrap();
+        let bytes = fs::read(&path).unwrap();
+        assert!(
+            crypt::is_sealed(&bytes),
+            "written in plain text after encrypt"
+        );
+        assert!(key.open(&bytes).is_ok());
+        // And this store, which looked before, seals too.
+        let mut later = entry();
+        later.id = "6eed0000000000000000000000000002".into();
+        let path = store.save_entry(&later).unwrap();
+        assert!(crypt::is_sealed(&fs::read(&path).unwrap()));
+    }
 }

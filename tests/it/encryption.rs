@@ -773,3 +773,126 @@ fn after_a_sealed_lane_entry_the_next_walk_offers_its_follow_up_with_the_passphr
     w.send(CTRL_C);
     w.exits(130);
 }
+
+#[test]
+fn filters_backup_restore_and_import_work_on_an_encrypted_journal() {
+    let sb = Sandbox::new();
+    sb.add(&with_marker(true));
+    sb.add(&calm());
+    encrypt(&sb, &[]);
+
+    // Filters, with the passphrase.
+    let found = with_pass(&sb, &["list", "--contains", "zephyrine", "--json"]);
+    let doc: Value = serde_json::from_slice(&found.stdout).unwrap();
+    assert_eq!(doc["entries"].as_array().map(Vec::len), Some(1), "{doc}");
+
+    // Import needs no passphrase, and what it brings in is sealed.
+    let jrnl = sb.data().parent().unwrap().join("jrnl.json");
+    std::fs::write(
+        &jrnl,
+        json!({"tags": {}, "entries": [{"title": "Brought over", "body": format!("old {MARKER}"), "date": "2024-03-09", "time": "07:15", "starred": false, "tags": []}]}).to_string(),
+    )
+    .unwrap();
+    let imported = sb
+        .cmd()
+        .args(["import", "jrnl"])
+        .arg(&jrnl)
+        .output()
+        .unwrap();
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let path = PathBuf::from(String::from_utf8_lossy(&imported.stdout).trim());
+    assert!(
+        std::fs::read(&path)
+            .unwrap()
+            .starts_with(b"age-encryption.org/v1\n")
+    );
+
+    // A backup needs no passphrase, keeps the files sealed, and restores
+    // into a folder the same passphrase opens.
+    let archive = sb.data().parent().unwrap().join("backup.tar.gz");
+    sb.assert_cmd()
+        .arg("backup")
+        .arg(&archive)
+        .assert()
+        .success();
+    let other = sb.data().parent().unwrap().join("restored");
+    sb.assert_cmd()
+        .arg("--dir")
+        .arg(&other)
+        .arg("restore")
+        .arg(&archive)
+        .assert()
+        .success();
+    assert!(all_files(&other).iter().all(|p| !holds_marker(p)));
+    let pass = secret_file(&sb, "pass", PASS);
+    let listed = sb
+        .cmd()
+        .arg("--dir")
+        .arg(&other)
+        .args(["list", "--json", "--passphrase-file"])
+        .arg(&pass)
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(doc["entries"].as_array().map(Vec::len), Some(3), "{doc}");
+
+    // A merge of the same journal's archive adds nothing and reads its entries.
+    let merged = with_pass(&sb, &["restore", "--merge", archive.to_str().unwrap()]);
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+}
+
+#[test]
+fn forget_deletes_an_encrypted_journal_and_check_reads_session_records_alone() {
+    let sb = Sandbox::new();
+    sb.add(&calm());
+    encrypt(&sb, &[]);
+    // A session recorded after encrypting, and no sessions file.
+    sb.assert_cmd()
+        .args(["session", "add", "2026-11-02"])
+        .assert()
+        .success();
+    assert!(!sb.data().join("sessions.json").exists());
+    let check = with_pass(&sb, &["check"]);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // `encrypt` again writes a recovery copy of the key it has.
+    let copy = sb.data().parent().unwrap().join("later-copy.txt");
+    let again = with_pass(&sb, &["encrypt", "--recovery-file", copy.to_str().unwrap()]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let listed = sb
+        .cmd()
+        .args(["list", "--identity-file"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    sb.assert_cmd()
+        .args(["forget", "--everything", "--confirm", "forget"])
+        .assert()
+        .success();
+    assert!(
+        !sb.data().exists() || all_files(&sb.data()).is_empty(),
+        "{:?}",
+        all_files(&sb.data())
+    );
+}

@@ -113,7 +113,10 @@ fn new_killed_at_random_points_loses_nothing_and_leaves_no_copy() {
         .into_iter()
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            let known = name.ends_with(".json") || name == "plan.md" || name == ".lock";
+            let known = name.ends_with(".json")
+                || name == "plan.md"
+                || name == ".lock"
+                || name == ".encryption-lock";
             !known || name.starts_with(".tmp") || p.starts_with(sb.data().join("tmp"))
         })
         .collect();

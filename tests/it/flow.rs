@@ -114,7 +114,7 @@ fn angry_and_hurt(hurt: Option<u8>) -> Value {
 }
 
 /// Replies for every step of the built-in pack, answering each, without nudges.
-fn full_replies() -> Vec<Reply> {
+pub(crate) fn full_replies() -> Vec<Reply> {
     vec![
         t("11"),   // out of range, refused
         t("6"),    // arrival.distress

@@ -228,3 +228,30 @@ fn text_left_in_the_editing_folder_is_offered_back_then_removed() {
     );
     assert!(!left.exists(), "removed once the person has it");
 }
+
+#[test]
+fn locking_with_a_passphrase_is_offered_once_after_an_entry_never_after_a_lane_entry() {
+    let offer = "you can lock your journal with a passphrase: mentalog encrypt";
+    // A lane entry: not then.
+    let sb = Sandbox::new();
+    let (p, code) = new(
+        &sb,
+        vec![t("9"), Select(1), t("I want to disappear."), Select(1)],
+    );
+    assert_eq!(code, 0);
+    assert!(!p.text().contains(offer), "{}", p.text());
+
+    // After a whole entry, once.
+    let sb = Sandbox::new();
+    let (p, code) = new(&sb, crate::flow::full_replies());
+    assert_eq!(code, 0, "{}", p.text());
+    let said = p.text();
+    assert!(said.contains(offer), "{said}");
+    assert!(
+        said.find(offer) > said.find("Saved."),
+        "offered before the entry was saved: {said}"
+    );
+    let (p, code) = new_at(&sb, &crate::sandbox::later(5), crate::flow::full_replies());
+    assert_eq!(code, 0, "{}", p.text());
+    assert!(!p.text().contains(offer), "offered twice: {}", p.text());
+}
