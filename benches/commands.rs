@@ -175,22 +175,7 @@ fn new_answers(bencher: Bencher, n: usize) {
     if !wanted(n) {
         return;
     }
-    let data = journal(n);
-    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.json");
-    let before = files(&data);
-    bencher.bench(|| {
-        let status = mentalog(&data)
-            .arg("--quiet")
-            .arg("new")
-            .arg("--answers")
-            .arg(&answers)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    });
-    for added in files(&data).difference(&before) {
-        std::fs::remove_file(added).unwrap();
-    }
+    add_entries(bencher, &journal(n));
 }
 
 /// The sizes encrypted journals are measured at (encrypting 100,000 entries
@@ -265,11 +250,15 @@ fn encrypted_new_answers(bencher: Bencher, n: usize) {
     if !wanted(n) {
         return;
     }
-    let (data, _, _) = encrypted_journal(n);
+    add_entries(bencher, &encrypted_journal(n).0);
+}
+
+/// `new --answers` into `data`, timed; the entries added are removed.
+fn add_entries(bencher: Bencher, data: &Path) {
     let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.json");
-    let before = files(&data);
+    let before = files(data);
     bencher.bench(|| {
-        let status = mentalog(&data)
+        let status = mentalog(data)
             .arg("--quiet")
             .arg("new")
             .arg("--answers")
@@ -278,7 +267,7 @@ fn encrypted_new_answers(bencher: Bencher, n: usize) {
             .unwrap();
         assert!(status.success());
     });
-    for added in files(&data).difference(&before) {
+    for added in files(data).difference(&before) {
         std::fs::remove_file(added).unwrap();
     }
 }
