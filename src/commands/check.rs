@@ -37,6 +37,7 @@ enum Kind {
     NotAFile,
     Permissions,
     Unreadable,
+    Unsealed,
 }
 
 impl Kind {
@@ -50,6 +51,7 @@ impl Kind {
             Kind::NotAFile => "not-a-file",
             Kind::Permissions => "permissions",
             Kind::Unreadable => "unreadable",
+            Kind::Unsealed => "unsealed",
         }
     }
 }
@@ -83,6 +85,7 @@ pub fn run(ctx: &mut Context, args: &CheckArgs) -> Result<()> {
     found.check_reflections();
     let drafts = found.check_drafts(store)?;
     found.check_documents(store);
+    found.check_sealed(store)?;
 
     let problems = found.finish();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -494,6 +497,33 @@ impl<'a> Found<'a> {
             }
         }
         Ok(read)
+    }
+
+    /// In an encrypted journal, the files still in plain text (an
+    /// `encrypt` that did not finish, or files copied in by hand).
+    fn check_sealed(&mut self, store: &Store) -> Result<()> {
+        if store.encryption()?.is_none() {
+            return Ok(());
+        }
+        let plan = store.plan_path();
+        for path in store.private_files()? {
+            if (path == plan && store.plan_readable()) || self.not_files.contains(&path) {
+                continue;
+            }
+            let mut head = [0u8; 64];
+            let sealed = fs::File::open(&path).and_then(|mut f| {
+                let n = std::io::Read::read(&mut f, &mut head)?;
+                Ok(crate::crypt::is_sealed(&head[..n]))
+            });
+            if matches!(sealed, Ok(false)) {
+                self.add(
+                    &path,
+                    Kind::Unsealed,
+                    "in plain text in an encrypted journal; run 'mentalog encrypt' to seal it",
+                );
+            }
+        }
+        Ok(())
     }
 
     /// The sessions file, the state file and the crisis plan, when they are

@@ -896,3 +896,31 @@ fn forget_deletes_an_encrypted_journal_and_check_reads_session_records_alone() {
         all_files(&sb.data())
     );
 }
+
+#[test]
+fn check_names_a_plain_file_in_an_encrypted_journal_and_encrypt_again_seals_it() {
+    let plain = Sandbox::new();
+    let stray = plain.add(&with_marker(false));
+    let sb = Sandbox::new();
+    sb.add(&calm());
+    encrypt(&sb, &[]);
+    let copied = sb.data().join(stray.strip_prefix(plain.data()).unwrap());
+    std::fs::copy(&stray, &copied).unwrap();
+
+    let check = with_pass(&sb, &["check", "--json"]);
+    assert_eq!(check.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(out.contains("\"kind\":\"unsealed\""), "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+
+    let again = with_pass(&sb, &["encrypt"]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(said.contains("1 file more sealed"), "{said}");
+    assert!(!holds_marker(&copied));
+    assert!(with_pass(&sb, &["check"]).status.success());
+}
