@@ -924,3 +924,35 @@ fn check_names_a_plain_file_in_an_encrypted_journal_and_encrypt_again_seals_it()
     assert!(!holds_marker(&copied));
     assert!(with_pass(&sb, &["check"]).status.success());
 }
+
+#[test]
+fn in_a_terminal_the_passphrase_is_asked_hidden_a_wrong_one_again_and_ctrl_c_stops() {
+    let sb = Sandbox::new();
+    sb.add(&with_marker(true));
+    encrypt(&sb, &[]);
+    let mut w = Walk::at(&sb, &["list"], crate::sandbox::NOW);
+    w.expect("Your journal's passphrase");
+    w.send("not it");
+    w.send(ENTER);
+    let said = w.expect("That passphrase does not open your journal. Please try again.");
+    assert!(
+        !said.contains("not it"),
+        "the passphrase was shown: {said:?}"
+    );
+    w.send(PASS);
+    w.send(ENTER);
+    let listed = w.exits(0);
+    assert!(listed.contains("At lunch"), "{listed:?}");
+    assert!(
+        !listed.contains(PASS),
+        "the passphrase was shown: {listed:?}"
+    );
+
+    let before = snapshot(&sb.data());
+    let mut w = Walk::at(&sb, &["list"], crate::sandbox::NOW);
+    w.expect("Your journal's passphrase");
+    w.send(CTRL_C);
+    w.expect("Nothing was changed.");
+    w.exits(130);
+    assert_eq!(snapshot(&sb.data()), before);
+}
