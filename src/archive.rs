@@ -70,8 +70,9 @@ impl Kind {
             Kind::Config => MAX_CONFIG_BYTES,
             Kind::Pack => MAX_PACK_BYTES,
             // A draft kept because its entry was too large to save is larger.
-            Kind::Draft => MAX_DRAFT_BYTES,
-            _ => MAX_ENTRY_BYTES,
+            // Sealed files (an encrypted journal) take age's overhead more.
+            Kind::Draft => crate::store::sealed_limit(MAX_DRAFT_BYTES),
+            _ => crate::store::sealed_limit(MAX_ENTRY_BYTES),
         }
     }
 }

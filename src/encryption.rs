@@ -29,12 +29,7 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     if ctx.store.encryption()?.is_some() {
         return finish_encrypting(ctx, args);
     }
-    if let Some(path) = leftover_sealed(&ctx.store)? {
-        bail!(
-            "{} is sealed but this journal has no encryption settings: a 'mentalog decrypt' was stopped half way. Run 'mentalog decrypt' to finish it; nothing was changed",
-            path.display()
-        );
-    }
+    refuse_leftovers(&ctx.store)?;
     let interactive = ctx.interactive;
     let p = &mut *ctx.prompter;
     p.say(WARNING)?;
@@ -69,6 +64,12 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     create_private_dir_all(&root.join("tmp"))?;
     let _journal = ctx.store.lock()?;
     let _sealing = ctx.store.seal_lock(true)?;
+    // Looked at again, now that nothing else can change it.
+    let fresh = Store::new(&root);
+    if fresh.encryption()?.is_some() {
+        bail!("another 'mentalog encrypt' encrypted this journal meanwhile; nothing was changed");
+    }
+    refuse_leftovers(&fresh)?;
     // A key left by a run stopped before it began is used again when this
     // passphrase opens it, so a recovery copy that run wrote still works.
     let earlier = store::read_limited_bytes(&ctx.store.key_path(), 64 * 1024, "key file")
@@ -114,17 +115,20 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
 /// `encrypt` on an encrypted journal: seals what is left (a run stopped
 /// half way), and writes a recovery copy or locks the plan when asked.
 fn finish_encrypting(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
-    if args.new_passphrase_file.is_some() {
-        return Err(Error::Usage(
-            "this journal is encrypted already; to change its passphrase, run: mentalog passphrase --new-passphrase-file FILE".into(),
-        )
-        .into());
+    // The same command run again after an interruption finishes the job:
+    // its new passphrase is the journal's now.
+    if let Some(file) = &args.new_passphrase_file
+        && ctx.keys.passphrase_file.is_none()
+        && ctx.keys.identity_file.is_none()
+    {
+        ctx.keys.passphrase_file = Some(file.clone());
     }
     ctx.unlock()?;
     let key = unlocked(&ctx.store)?;
     let root = ctx.store.root().to_path_buf();
     let _journal = ctx.store.lock()?;
     let _sealing = ctx.store.seal_lock(true)?;
+    require_key_of(&Store::new(&root), &key)?;
     if let Some(path) = &args.recovery_file {
         store::write_new(path, key.recovery_text(RECOVERY_NOTE).as_bytes())
             .with_context(|| format!("cannot write the recovery copy {}", path.display()))?;
@@ -151,34 +155,38 @@ fn finish_encrypting(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
 /// `mentalog decrypt`: back to plain files (or finishes it).
 pub fn decrypt(ctx: &mut Context) -> Result<()> {
     let root = ctx.store.root().to_path_buf();
-    let key = if ctx.store.encryption()?.is_some() {
+    let settings = ctx.store.encryption()?.is_some();
+    let key = if settings {
         ctx.unlock()?;
         unlocked(&ctx.store)?
-    } else if leftover_sealed(&ctx.store)?.is_some() {
+    } else if let Leftover::Sealed(_) = leftover_sealed(&ctx.store)? {
         // A decrypt stopped after the settings went: the key is still there.
         let prompter = asker(ctx.interactive, &mut ctx.prompter);
         std::sync::Arc::new(crate::unlock::open_key_unchecked(
             &ctx.store, &ctx.keys, prompter,
         )?)
     } else {
-        let had_key = ctx.store.key_path().exists();
-        remove_if_there(&ctx.store.key_path())?;
-        ctx.note(if had_key {
-            "Your journal is not encrypted; the key left by an unfinished 'mentalog encrypt' was removed."
-        } else {
-            "Your journal is not encrypted; nothing was changed."
-        });
-        return Ok(());
+        return forget_unused_key(ctx);
     };
     // No other write is half way while this runs; one that starts waits,
-    // then finds the journal plain.
+    // then finds the journal plain. What was decided above is checked again.
     let _journal = ctx.store.lock()?;
     let _sealing = ctx.store.seal_lock(true)?;
+    let fresh = Store::new(&root);
+    if settings {
+        require_key_of(&fresh, &key)?;
+    } else if fresh.encryption()?.is_some() {
+        bail!(
+            "the journal was encrypted again meanwhile; nothing was changed (run 'mentalog decrypt' again)"
+        );
+    }
     let changed = convert_all(&ctx.store, Direction::Open, &key)?;
     fold_session_records(&ctx.store)?;
     remove_if_there(&ctx.store.encryption_path())?;
     // The key goes only when no sealed (or unreadable) file is left.
-    if let Some(path) = leftover_sealed(&Store::new(&root))? {
+    if let Leftover::Sealed(path) | Leftover::Unreadable(path) =
+        leftover_sealed(&Store::new(&root))?
+    {
         bail!(
             "{} is still sealed or cannot be read, so the key was kept; run 'mentalog decrypt' again",
             path.display()
@@ -251,22 +259,88 @@ fn convert_all(store: &Store, direction: Direction, key: &Key) -> Result<usize> 
     Ok(changed)
 }
 
-/// A file that is sealed, or that cannot be read and so may be, if there
-/// is one: in a journal with no encryption settings, the key must stay.
-fn leftover_sealed(store: &Store) -> Result<Option<PathBuf>> {
+/// What a journal without encryption settings still holds of one.
+enum Leftover {
+    None,
+    /// A sealed file: its key must stay.
+    Sealed(PathBuf),
+    /// A file that cannot be read, which may be sealed.
+    Unreadable(PathBuf),
+}
+
+/// The first sealed file of `store`, else the first it cannot read.
+fn leftover_sealed(store: &Store) -> Result<Leftover> {
+    let mut unreadable = None;
     for path in store.private_files()? {
         let mut head = [0u8; 64];
-        let sealed = std::fs::File::open(&path)
-            .and_then(|mut f| {
-                let n = std::io::Read::read(&mut f, &mut head)?;
-                Ok(crypt::is_sealed(&head[..n]))
-            })
-            .unwrap_or(true);
-        if sealed {
-            return Ok(Some(path));
+        let sealed = std::fs::File::open(&path).and_then(|mut f| {
+            let n = std::io::Read::read(&mut f, &mut head)?;
+            Ok(crypt::is_sealed(&head[..n]))
+        });
+        match sealed {
+            Ok(true) => return Ok(Leftover::Sealed(path)),
+            Ok(false) => {}
+            Err(_) => {
+                unreadable.get_or_insert(path);
+            }
         }
     }
-    Ok(None)
+    Ok(unreadable.map_or(Leftover::None, Leftover::Unreadable))
+}
+
+/// `encrypt` on a journal without settings goes on only when it holds no
+/// sealed file (a `decrypt` stopped half way) and every file reads.
+fn refuse_leftovers(store: &Store) -> Result<()> {
+    match leftover_sealed(store)? {
+        Leftover::None => Ok(()),
+        Leftover::Sealed(path) => bail!(
+            "{} is sealed but this journal has no encryption settings: a 'mentalog decrypt' was stopped half way. Run 'mentalog decrypt' to finish it; nothing was changed",
+            path.display()
+        ),
+        Leftover::Unreadable(path) => bail!(
+            "cannot read {}, so it cannot be sealed; make it readable (or move it out of the data folder) and run 'mentalog encrypt' again; nothing was changed",
+            path.display()
+        ),
+    }
+}
+
+/// Fails unless `store` is encrypted to `key` (it may have changed while
+/// the passphrase was asked).
+fn require_key_of(store: &Store, key: &Key) -> Result<()> {
+    match store.encryption()? {
+        Some(e) if e.public.to_text() == key.public().to_text() => Ok(()),
+        _ => bail!(
+            "the journal's encryption changed meanwhile (another 'mentalog encrypt' or 'decrypt'); nothing was changed, run the command again"
+        ),
+    }
+}
+
+/// `decrypt` on a journal that is not encrypted: the key an `encrypt`
+/// stopped before it began left is removed, when nothing is sealed to it.
+fn forget_unused_key(ctx: &mut Context) -> Result<()> {
+    let _journal = ctx.store.lock()?;
+    let _sealing = ctx.store.seal_lock(true)?;
+    let fresh = Store::new(ctx.store.root());
+    if fresh.encryption()?.is_some() {
+        bail!(
+            "the journal was encrypted meanwhile; nothing was changed (run 'mentalog decrypt' again)"
+        );
+    }
+    match leftover_sealed(&fresh)? {
+        Leftover::None => {}
+        Leftover::Sealed(path) | Leftover::Unreadable(path) => bail!(
+            "{} is sealed or cannot be read, so the key was kept; run 'mentalog decrypt' again",
+            path.display()
+        ),
+    }
+    let had_key = ctx.store.key_path().exists();
+    remove_if_there(&ctx.store.key_path())?;
+    ctx.note(if had_key {
+        "Your journal is not encrypted; the key left by an unfinished 'mentalog encrypt' was removed."
+    } else {
+        "Your journal is not encrypted; nothing was changed."
+    });
+    Ok(())
 }
 
 /// Session records kept one per event become the one sessions file again.

@@ -36,7 +36,10 @@ pub fn edit(
     let keep_aside = |text: &str| -> Result<std::path::PathBuf> {
         let stamp = clock().format("%Y-%m-%dT%H-%M-%S");
         let path = store.editing_dir().join(format!("plan-{stamp}.md"));
-        store::write_new(&path, format!("{text}\n").as_bytes())?;
+        // Sealed, as the plan itself is, when the plan is locked.
+        let text = format!("{text}\n");
+        let (_sealing, bytes) = store.sealed_plan(text.as_bytes())?;
+        store::write_new(&path, &bytes)?;
         Ok(path)
     };
     match prompter.edit("Your crisis plan", before) {

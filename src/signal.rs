@@ -88,6 +88,22 @@ pub fn set_message(message: &'static str) {
     state().message = message;
 }
 
+/// Says `message` if the process has to leave from the handler while the
+/// value lives; the message before it comes back when it is dropped.
+pub fn message_while(message: &'static str) -> MessageWhile {
+    let before = std::mem::replace(&mut state().message, message);
+    MessageWhile(before)
+}
+
+/// See [`message_while`].
+pub struct MessageWhile(&'static str);
+
+impl Drop for MessageWhile {
+    fn drop(&mut self) {
+        state().message = self.0;
+    }
+}
+
 /// Removes `path` if the process has to leave from the handler, until
 /// [`keep_on_exit`] says otherwise.
 pub fn remove_on_exit(path: &std::path::Path) {

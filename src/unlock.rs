@@ -139,7 +139,7 @@ pub fn try_passphrase(store: &Store, typed: String) -> Result<bool> {
 
 fn ask(locked: &[u8], p: &mut dyn Prompter, store: &Store) -> Result<Key> {
     // Ctrl-C at the hidden prompt arrives as a signal (it is not read as a key).
-    crate::signal::set_message("Stopped. Nothing was changed.");
+    let _said = crate::signal::message_while("Stopped. Nothing was changed.");
     for attempt in 1..=TRIES {
         let typed = match p.password("Your journal's passphrase") {
             Ok(t) => t,
@@ -192,7 +192,7 @@ pub fn new_passphrase(file: Option<&Path>, p: &mut dyn Prompter) -> Result<Passp
     };
     let cancelled =
         || -> anyhow::Error { Error::Cancelled("Cancelled; nothing was changed.".into()).into() };
-    crate::signal::set_message("Stopped. Nothing was changed.");
+    let _said = crate::signal::message_while("Stopped. Nothing was changed.");
     loop {
         let first = match p.password("A new passphrase") {
             Ok(t) => t,

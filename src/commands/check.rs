@@ -462,7 +462,7 @@ impl<'a> Found<'a> {
             }
             let read = crate::store::read_limited_bytes(
                 &path,
-                crate::store::MAX_ENTRY_BYTES,
+                crate::store::sealed_limit(crate::store::MAX_ENTRY_BYTES),
                 "reflection",
             )
             .map_err(|e| format!("{e:#}"))
@@ -487,7 +487,7 @@ impl<'a> Found<'a> {
         // A link among the drafts: only the files are read.
         let mut read = 0;
         for path in std::mem::take(&mut self.draft_files) {
-            let draft = check_regular(&path, MAX_DRAFT_BYTES)
+            let draft = check_regular(&path, crate::store::sealed_limit(MAX_DRAFT_BYTES))
                 .and_then(|_| fs::read(&path).map_err(|e| e.to_string()))
                 .and_then(|b| crate::crypt::open(&path, b))
                 .and_then(|b| serde_json::from_slice::<Draft>(&b).map_err(|e| e.to_string()));
@@ -534,7 +534,7 @@ impl<'a> Found<'a> {
         // The session records of an encrypted journal are read with it.
         if is_file(&sessions) || store.session_records_dir().is_dir() {
             let read = (if is_file(&sessions) {
-                check_regular(&sessions, MAX_ENTRY_BYTES).map(drop)
+                check_regular(&sessions, crate::store::sealed_limit(MAX_ENTRY_BYTES)).map(drop)
             } else {
                 Ok(())
             })

@@ -87,6 +87,7 @@ fn measures_due(store: &Store, pack: &Pack, now: DateTime<FixedOffset>) -> BTree
         return due;
     };
     let mut recent: Vec<Entry> = Vec::new();
+    let mut locked = false;
     if store.entries_dir().is_dir() {
         for path in store.entry_files_since(oldest.date()).unwrap_or_default() {
             let written = path
@@ -97,24 +98,57 @@ fn measures_due(store: &Store, pack: &Pack, now: DateTime<FixedOffset>) -> BTree
             if written.is_some_and(|t| t >= oldest) {
                 match store::read_entry(&path) {
                     Ok(entry) => recent.push(entry),
-                    // A locked journal cannot say when a measure was last
-                    // answered: it is not asked, rather than asked every time.
-                    Err(e) if e == crate::crypt::LOCKED => return due,
+                    Err(e) if e == crate::crypt::LOCKED => locked = true,
                     Err(_) => {}
                 }
             }
         }
     }
+    // A locked journal's entries cannot be read: the state file remembers
+    // when each measure was last answered in it (dates only).
+    let measured = if locked {
+        store.read_state().measured
+    } else {
+        Default::default()
+    };
     for (id, since) in windows {
         let prefix = format!("{}{id}.", keys::MEASURE_PREFIX);
         let answered = recent.iter().any(|e| {
             e.created.naive_local() >= since && e.answers.iter().any(|a| a.key.starts_with(&prefix))
-        });
+        }) || measured.get(&id).is_some_and(|t| *t >= since);
         if !answered {
             due.insert(id);
         }
     }
     due
+}
+
+/// In an encrypted journal, remembers (in the readable state file) when
+/// each measure `entry` answers was answered, for [`measures_due`].
+fn remember_measures(store: &Store, entry: &Entry) {
+    if !store.is_encrypted() {
+        return;
+    }
+    let ids: BTreeSet<String> = entry
+        .answers
+        .iter()
+        .filter_map(|a| a.key.strip_prefix(keys::MEASURE_PREFIX))
+        .filter_map(|rest| rest.split('.').next())
+        .map(str::to_string)
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let written = store.lock().and_then(|_lock| {
+        let mut state = store.read_state();
+        for id in ids {
+            state.measured.insert(id, entry.created.naive_local());
+        }
+        store.write_state(&state)
+    });
+    if let Err(e) = written {
+        eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
+    }
 }
 
 /// What an entry keeps besides its answers: the focus it was written under,
@@ -217,6 +251,7 @@ fn scripted(ctx: &Context, pack: &Pack, file: &Path, created: DateTime<FixedOffs
         entry.plan = Some(plan.state());
     }
     let path = ctx.store.save_entry(&entry)?;
+    remember_measures(&ctx.store, &entry);
     if entry.safety_lane || entry.distress_rose {
         let share = match (entry.shared, entry.safety_shared) {
             (true, _) => "It is shared with your therapist when you export.",
@@ -464,6 +499,7 @@ impl Walking<'_> {
             Ok(path) => path,
             Err(e) => return Err(keep_answers(store, &draft, e)),
         };
+        remember_measures(store, &entry);
         if let Err(e) = store.remove_draft(&entry.id) {
             eprintln!("mentalog: warning: {}", Shown(&format!("{e:#}")));
         }

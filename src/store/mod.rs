@@ -100,6 +100,10 @@ pub struct State {
     /// without reading the sealed entry first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed_lane: Option<String>,
+    /// In an encrypted journal, when each measure (by id) was last
+    /// answered, so that `new` knows which are due without the passphrase.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub measured: std::collections::BTreeMap<String, chrono::NaiveDateTime>,
     /// Locking the journal with a passphrase was offered after an entry: once.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub encryption_offered: bool,
@@ -795,7 +799,7 @@ impl Store {
         if matches!(fs::symlink_metadata(&path), Err(e) if e.kind() == io::ErrorKind::NotFound) {
             return Ok(Sessions::default());
         }
-        let bytes = read_limited_bytes(&path, MAX_ENTRY_BYTES, "sessions file")?;
+        let bytes = read_limited_bytes(&path, sealed_limit(MAX_ENTRY_BYTES), "sessions file")?;
         let bytes = crate::crypt::open(&path, bytes)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
         let s: Sessions = serde_json::from_slice(&bytes)
@@ -874,7 +878,7 @@ impl Store {
         if matches!(fs::symlink_metadata(&path), Err(e) if e.kind() == io::ErrorKind::NotFound) {
             return Ok(None);
         }
-        let bytes = read_limited_bytes(&path, MAX_ENTRY_BYTES, "crisis plan")?;
+        let bytes = read_limited_bytes(&path, sealed_limit(MAX_ENTRY_BYTES), "crisis plan")?;
         let bytes = crate::crypt::open(&path, bytes)
             .map_err(|e| anyhow::anyhow!("cannot read the crisis plan {}: {e}", path.display()))?;
         String::from_utf8(bytes).map(Some).map_err(|_| {
@@ -895,7 +899,7 @@ impl Store {
 /// How many bytes a sealed file of at most `max` plain bytes may take: age
 /// adds a header and 16 bytes to every 64 KiB. The plain bytes are checked
 /// against `max` once opened.
-pub(crate) fn sealed_limit(max: u64) -> u64 {
+pub fn sealed_limit(max: u64) -> u64 {
     max + max / 1024 + 4096
 }
 

@@ -120,11 +120,16 @@ impl Store {
     /// Like [`Store::sealed`], for bytes that may be sealed already (a
     /// member of an archive): those are written as they are.
     pub fn sealed_for_writing<'a>(&self, bytes: &'a [u8]) -> Result<(SealLock, Cow<'a, [u8]>)> {
-        self.sealed_unless(bytes, |_| crypt::is_sealed(bytes))
+        let (lock, out) = self.sealed_unless(bytes, |_| crypt::is_sealed(bytes))?;
+        // Sealed bytes only where a key is kept to open them.
+        if crypt::is_sealed(&out) && !self.encryption_path().exists() {
+            bail!("it is encrypted, and this journal is not (any more); nothing was written");
+        }
+        Ok((lock, out))
     }
 
     /// The plan as it is to be written (kept readable when chosen).
-    pub(super) fn sealed_plan<'a>(&self, bytes: &'a [u8]) -> Result<(SealLock, Cow<'a, [u8]>)> {
+    pub fn sealed_plan<'a>(&self, bytes: &'a [u8]) -> Result<(SealLock, Cow<'a, [u8]>)> {
         self.sealed_unless(bytes, |e| e.settings.plan_readable)
     }
 

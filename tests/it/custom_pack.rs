@@ -230,6 +230,41 @@ fn an_urge_at_the_threshold_or_acted_on_opens_the_lane() {
 #[test]
 fn a_measure_with_a_rhythm_is_asked_only_when_due() {
     let sb = Sandbox::new();
+    assert_eq!(weekly_measure_asked(&sb), [true, false, true]);
+}
+
+/// The same in an encrypted journal, written without the passphrase: the
+/// walk cannot read when the measure was last answered, and still knows.
+#[cfg(feature = "encryption")]
+#[test]
+fn in_an_encrypted_journal_a_measure_with_a_rhythm_is_still_asked_only_when_due() {
+    let sb = Sandbox::new();
+    let pass = sb.data().with_file_name("pass.txt");
+    std::fs::write(&pass, "measure pass\n").unwrap();
+    sb.assert_cmd()
+        .args(["encrypt", "--new-passphrase-file"])
+        .arg(&pass)
+        .assert()
+        .success();
+    let locked = std::fs::read(sb.data().join("key.age")).unwrap();
+    let key = mentalog::crypt::Key::unlock(
+        &locked,
+        &mentalog::crypt::Passphrase::new("measure pass".into()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // The walks run in this process: its keyring must not hold the key
+    // while they do, so it is opened only to count afterwards.
+    let asked = weekly_measure_asked_then(&sb, || mentalog::crypt::register(&sb.data(), key));
+    assert_eq!(asked, [true, false, true]);
+}
+
+fn weekly_measure_asked(sb: &Sandbox) -> Vec<bool> {
+    weekly_measure_asked_then(sb, || {})
+}
+
+/// Three walks with a weekly measure: now, three days later and eight days
+/// later; then `before_reading`, then whether each entry holds the measure.
+fn weekly_measure_asked_then(sb: &Sandbox, before_reading: impl FnOnce()) -> Vec<bool> {
     let rhythmic = PACK.replace("at = \"end\"", "at = \"end\"\nevery = \"weekly\"");
     let path = sb.data().with_file_name("weekly.toml");
     std::fs::write(&path, rhythmic).unwrap();
@@ -258,11 +293,8 @@ fn a_measure_with_a_rhythm_is_asked_only_when_due() {
     run(NOW, true);
     run(&later(60 * 24 * 3), false); // three days later: answered this week
     run(&later(60 * 24 * 8), true); // eight days later: due again
-    let asked: Vec<bool> = entries(&sb)
-        .iter()
-        .map(|e| !e.measures.is_empty())
-        .collect();
-    assert_eq!(asked, [true, false, true]);
+    before_reading();
+    entries(sb).iter().map(|e| !e.measures.is_empty()).collect()
 }
 
 #[test]
