@@ -213,7 +213,7 @@ fn read_settings(path: &Path) -> std::result::Result<Option<Encryption>, String>
     if matches!(fs::symlink_metadata(path), Err(e) if e.kind() == io::ErrorKind::NotFound) {
         return Ok(None);
     }
-    let fix = "restore it from a backup, or run 'mentalog encrypt' again";
+    let fix = "restore it from a backup (its recipient is the public half of the journal's key, which 'age-keygen -y' prints from the recovery copy)";
     let bytes = read_limited_bytes(path, 64 * 1024, "encryption settings")
         .map_err(|e| format!("{e:#}; {fix}"))?;
     let settings: Settings = serde_json::from_slice(&bytes)
