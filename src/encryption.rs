@@ -86,8 +86,8 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("the key written does not open with the passphrase: {e}"))
     })?;
     if let Some(path) = &recovery {
-        store::write_new(path, key.recovery_text(RECOVERY_NOTE).as_bytes()).with_context(|| {
-            format!("cannot write the recovery copy {}; nothing of your journal was changed (run 'mentalog encrypt' again with another file)", path.display())
+        write_recovery(path, &key).with_context(|| {
+            "nothing of your journal was changed; run 'mentalog encrypt' again with another file"
         })?;
     }
     write_settings(&root, &key.public(), plan_readable)?;
@@ -95,10 +95,7 @@ pub fn encrypt(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     let changed = convert_all(&store, Direction::Seal, &key)?;
     crypt::register(&root, key);
     if let Some(path) = &recovery {
-        ctx.note(&format!(
-            "Wrote a recovery copy of your key to {}. Anyone with it can read your journal: keep it safe, away from this computer.",
-            crate::text::one_line(&path.display().to_string())
-        ));
+        ctx.note(&wrote_recovery(path));
     }
     ctx.note(&format!(
         "Your journal is encrypted ({} sealed). Writing never asks for the passphrase; reading does.{}",
@@ -130,12 +127,8 @@ fn finish_encrypting(ctx: &mut Context, args: &EncryptArgs) -> Result<()> {
     let _sealing = ctx.store.seal_lock(true)?;
     require_key_of(&Store::new(&root), &key)?;
     if let Some(path) = &args.recovery_file {
-        store::write_new(path, key.recovery_text(RECOVERY_NOTE).as_bytes())
-            .with_context(|| format!("cannot write the recovery copy {}", path.display()))?;
-        ctx.note(&format!(
-            "Wrote a recovery copy of your key to {}. Anyone with it can read your journal: keep it safe, away from this computer.",
-            crate::text::one_line(&path.display().to_string())
-        ));
+        write_recovery(path, &key)?;
+        ctx.note(&wrote_recovery(path));
     }
     if args.lock_plan && ctx.store.plan_readable() {
         write_settings(&root, &key.public(), false)?;
@@ -272,12 +265,7 @@ enum Leftover {
 fn leftover_sealed(store: &Store) -> Result<Leftover> {
     let mut unreadable = None;
     for path in store.private_files()? {
-        let mut head = [0u8; 64];
-        let sealed = std::fs::File::open(&path).and_then(|mut f| {
-            let n = std::io::Read::read(&mut f, &mut head)?;
-            Ok(crypt::is_sealed(&head[..n]))
-        });
-        match sealed {
+        match store::sealed::is_sealed_file(&path) {
             Ok(true) => return Ok(Leftover::Sealed(path)),
             Ok(false) => {}
             Err(_) => {
@@ -364,6 +352,19 @@ fn fold_session_records(store: &Store) -> Result<()> {
     }
     let _ = std::fs::remove_dir(&dir);
     Ok(())
+}
+
+/// Writes the recovery copy of `key` to the new file `path` (0600).
+fn write_recovery(path: &Path, key: &Key) -> Result<()> {
+    store::write_new(path, key.recovery_text(RECOVERY_NOTE).as_bytes())
+        .with_context(|| format!("cannot write the recovery copy {}", path.display()))
+}
+
+fn wrote_recovery(path: &Path) -> String {
+    format!(
+        "Wrote a recovery copy of your key to {}. Anyone with it can read your journal: keep it safe, away from this computer.",
+        crate::text::one_line(&path.display().to_string())
+    )
 }
 
 /// The prompter, when there is a terminal to ask in.

@@ -260,7 +260,7 @@ impl<'a> Found<'a> {
     }
 
     fn not_a_file(&mut self, path: &Path, area: Area, meta: &fs::Metadata) {
-        let what = file_kind(meta);
+        let what = crate::store::file_kind(meta);
         let text = if meta.file_type().is_symlink() {
             let target = fs::read_link(path)
                 .map(|t| format!(" to {}", t.display()))
@@ -510,12 +510,7 @@ impl<'a> Found<'a> {
             if (path == plan && store.plan_readable()) || self.not_files.contains(&path) {
                 continue;
             }
-            let mut head = [0u8; 64];
-            let sealed = fs::File::open(&path).and_then(|mut f| {
-                let n = std::io::Read::read(&mut f, &mut head)?;
-                Ok(crate::crypt::is_sealed(&head[..n]))
-            });
-            if matches!(sealed, Ok(false)) {
+            if matches!(crate::store::sealed::is_sealed_file(&path), Ok(false)) {
                 self.add(
                     &path,
                     Kind::Unsealed,
@@ -619,27 +614,6 @@ fn reason(err: &anyhow::Error, path: &Path, root: &Path) -> String {
     };
     let rel = path.strip_prefix(root).unwrap_or(path);
     why.replace(&path.display().to_string(), &rel.display().to_string())
-}
-
-fn file_kind(meta: &fs::Metadata) -> &'static str {
-    let ft = meta.file_type();
-    if ft.is_symlink() {
-        return "a symbolic link";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if ft.is_fifo() {
-            return "a FIFO";
-        }
-        if ft.is_socket() {
-            return "a socket";
-        }
-        if ft.is_block_device() || ft.is_char_device() {
-            return "a device";
-        }
-    }
-    "not a regular file"
 }
 
 fn stray_folder(area: Area) -> &'static str {

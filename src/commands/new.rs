@@ -660,21 +660,37 @@ fn offer_unlock_for_follow_up(store: &Store, p: &mut dyn Prompter) -> Result<(),
         return Ok(());
     }
     p.say("Last time you wrote here, things were very hard. mentalog can look back at that moment with you; it is locked with your passphrase. To look at it, type your passphrase; to go on without it, just press Enter.")?;
+    ask_passphrase(
+        store,
+        p,
+        "to go on",
+        "It cannot be opened ({}); going on without it.",
+    )
+    .map(drop)
+}
+
+/// Asks for the passphrase until it opens the journal's key (kept for this
+/// process) or only Enter is pressed ("Enter `instead`"). `cannot` says
+/// why the key cannot be opened at all (`{}`: the reason). Whether it was.
+fn ask_passphrase(
+    store: &Store,
+    p: &mut dyn Prompter,
+    instead: &str,
+    cannot: &str,
+) -> Result<bool, PromptError> {
     loop {
-        let typed = p.password("Passphrase (or Enter to go on)")?;
+        let typed = p.password(&format!("Passphrase (or Enter {instead})"))?;
         if typed.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         match crate::unlock::try_passphrase(store, typed) {
-            Ok(true) => return Ok(()),
-            Ok(false) => p.say(
-                "That passphrase does not open your journal. Try again, or press Enter to go on.",
-            )?,
+            Ok(true) => return Ok(true),
+            Ok(false) => p.say(&format!(
+                "That passphrase does not open your journal. Try again, or press Enter {instead}."
+            ))?,
             Err(e) => {
-                p.say(&format!(
-                    "It cannot be opened ({e:#}); going on without it."
-                ))?;
-                return Ok(());
+                p.say(&cannot.replace("{}", &format!("{e:#}")))?;
+                return Ok(false);
             }
         }
     }
@@ -712,20 +728,12 @@ fn offer_unlock(
     p.say(&format!(
         "You have {what}{last}. It is locked with your passphrase. To carry on with it, type your passphrase; to start a new entry, just press Enter (the unfinished one is kept)."
     ))?;
-    loop {
-        let typed = p.password("Passphrase (or Enter for a new entry)")?;
-        if typed.is_empty() {
-            return Ok(false);
-        }
-        match crate::unlock::try_passphrase(store, typed) {
-            Ok(true) => return Ok(true),
-            Ok(false) => p.say("That passphrase does not open your journal. Try again, or press Enter for a new entry.")?,
-            Err(e) => {
-                p.say(&format!("Your unfinished entry cannot be opened ({e:#}); it is kept as it is. Starting a new entry."))?;
-                return Ok(false);
-            }
-        }
-    }
+    ask_passphrase(
+        store,
+        p,
+        "for a new entry",
+        "Your unfinished entry cannot be opened ({}); it is kept as it is. Starting a new entry.",
+    )
 }
 
 /// Offers the unfinished entries written with this pack, newest first,

@@ -59,7 +59,7 @@ pub fn check_regular(path: &Path, max: u64) -> std::result::Result<u64, String> 
         _ => e.to_string(),
     })?;
     if !meta.is_file() {
-        return Err(format!("it is {}, not a file", kind(&meta)));
+        return Err(format!("it is {}, not a file", file_kind(&meta)));
     }
     if meta.len() > max {
         return Err(too_large(max));
@@ -82,8 +82,11 @@ fn human(bytes: u64) -> String {
 }
 
 /// What a non-regular file is, for messages.
-fn kind(meta: &fs::Metadata) -> &'static str {
+pub fn file_kind(meta: &fs::Metadata) -> &'static str {
     let ft = meta.file_type();
+    if ft.is_symlink() {
+        return "a symbolic link";
+    }
     if ft.is_dir() {
         return "a folder";
     }

@@ -41,7 +41,7 @@ pub use atomic::{
 };
 pub use limits::{
     MAX_CONFIG_BYTES, MAX_ENTRY_BYTES, MAX_PACK_BYTES, MAX_TEMPLATE_BYTES, check_regular,
-    read_limited, read_limited_bytes,
+    file_kind, read_limited, read_limited_bytes,
 };
 
 use crate::draft::Draft;
@@ -313,9 +313,9 @@ impl Store {
     /// one of its folders.
     /// Like [`Store::replace_file`], sealed in an encrypted journal.
     fn replace_sealed(&self, path: &Path, bytes: &[u8]) -> Result<()> {
-        self.prepare_write(path.parent().unwrap_or(&self.root))?;
+        let tmp = self.prepare_write(path.parent().unwrap_or(&self.root))?;
         let (_sealing, bytes) = self.sealed(bytes)?;
-        self.replace_file(path, &bytes)
+        write_replace_via(&tmp, path, &bytes)
     }
 
     fn replace_file(&self, path: &Path, bytes: &[u8]) -> Result<()> {
@@ -890,9 +890,9 @@ impl Store {
     }
 
     pub fn write_plan(&self, text: &str) -> Result<()> {
-        self.prepare_write(&self.root)?;
+        let tmp = self.prepare_write(&self.root)?;
         let (_sealing, bytes) = self.sealed_plan(text.as_bytes())?;
-        self.replace_file(&self.plan_path(), &bytes)
+        write_replace_via(&tmp, &self.plan_path(), &bytes)
     }
 }
 

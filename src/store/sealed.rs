@@ -114,37 +114,36 @@ impl Store {
     /// are: sealed when the journal is encrypted now (its settings are read
     /// again under the lock, never taken from an earlier look).
     pub(super) fn sealed<'a>(&self, bytes: &'a [u8]) -> Result<(SealLock, Cow<'a, [u8]>)> {
-        self.sealed_unless(bytes, |_| false)
+        let (lock, now) = self.sealing()?;
+        Ok((lock, seal_with(now.as_ref(), bytes)?))
     }
 
     /// Like [`Store::sealed`], for bytes that may be sealed already (a
-    /// member of an archive): those are written as they are.
+    /// member of an archive): those are written as they are, and only
+    /// where a key is kept to open them.
     pub fn sealed_for_writing<'a>(&self, bytes: &'a [u8]) -> Result<(SealLock, Cow<'a, [u8]>)> {
-        let (lock, out) = self.sealed_unless(bytes, |_| crypt::is_sealed(bytes))?;
-        // Sealed bytes only where a key is kept to open them.
-        if crypt::is_sealed(&out) && !self.encryption_path().exists() {
+        let (lock, now) = self.sealing()?;
+        if !crypt::is_sealed(bytes) {
+            return Ok((lock, seal_with(now.as_ref(), bytes)?));
+        }
+        if now.is_none() {
             bail!("it is encrypted, and this journal is not (any more); nothing was written");
         }
-        Ok((lock, out))
+        Ok((lock, Cow::Borrowed(bytes)))
     }
 
     /// The plan as it is to be written (kept readable when chosen).
     pub fn sealed_plan<'a>(&self, bytes: &'a [u8]) -> Result<(SealLock, Cow<'a, [u8]>)> {
-        self.sealed_unless(bytes, |e| e.settings.plan_readable)
+        let (lock, now) = self.sealing()?;
+        let now = now.filter(|e| !e.settings.plan_readable);
+        Ok((lock, seal_with(now.as_ref(), bytes)?))
     }
 
-    fn sealed_unless<'a>(
-        &self,
-        bytes: &'a [u8],
-        plain: impl Fn(&Encryption) -> bool,
-    ) -> Result<(SealLock, Cow<'a, [u8]>)> {
+    /// The shared seal lock, and the journal's encryption as it is now.
+    fn sealing(&self) -> Result<(SealLock, Option<Encryption>)> {
         let lock = self.seal_lock(false)?;
         let now = read_settings(&self.encryption_path()).map_err(anyhow::Error::msg)?;
-        let bytes = match now {
-            Some(e) if !plain(&e) => Cow::Owned(e.public.seal(bytes)?),
-            _ => Cow::Borrowed(bytes),
-        };
-        Ok((lock, bytes))
+        Ok((lock, now))
     }
 
     /// Every file whose words an encryption covers: entries, reflections,
@@ -207,6 +206,21 @@ impl Store {
         }
         Ok(true)
     }
+}
+
+/// `bytes` sealed to `to`'s key, or as they are without one.
+fn seal_with<'a>(to: Option<&Encryption>, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>> {
+    Ok(match to {
+        Some(e) => Cow::Owned(e.public.seal(bytes)?),
+        None => Cow::Borrowed(bytes),
+    })
+}
+
+/// Whether the file at `path` is sealed, from its first bytes.
+pub fn is_sealed_file(path: &Path) -> io::Result<bool> {
+    let mut head = [0u8; 64];
+    let n = io::Read::read(&mut fs::File::open(path)?, &mut head)?;
+    Ok(crypt::is_sealed(&head[..n]))
 }
 
 fn read_settings(path: &Path) -> std::result::Result<Option<Encryption>, String> {
